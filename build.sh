@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The two commands of the README quick start.
+#   ./build.sh demo [tool arguments]  run the overlay tool on the bundled demo model and sample image
+#   ./build.sh test [dotnet test arguments]  run the whole test suite and print its summary
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# OpenCvSharp's linux-x64 native library links GTK 3; without it nothing in OpenCV loads.
+ensure_native_dependencies() {
+  [ "$(uname -s)" = "Linux" ] || return 0
+  if ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; then return 0; fi
+  local install="apt-get install -y libgtk-3-0"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: OpenCV needs GTK 3 (libgtk-3.so.0), which is missing. Install it with your package manager (Debian/Ubuntu: sudo $install)." >&2
+    exit 1
+  fi
+  if [ "$(id -u)" = "0" ]; then
+    echo "Installing GTK 3 for OpenCV: $install"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgtk-3-0 >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "Installing GTK 3 for OpenCV: sudo $install"
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgtk-3-0 >/dev/null
+  else
+    echo "error: OpenCV needs GTK 3 (libgtk-3.so.0), which is missing. Run: sudo $install" >&2
+    exit 1
+  fi
+}
+
+run_demo() {
+  ensure_native_dependencies
+  dotnet run --project samples/MaskRcnn.Overlay -c Release -- detect samples/images/shapes.png --output artifacts/demo "$@"
+}
+
+run_tests() {
+  ensure_native_dependencies
+  local log
+  log="$(mktemp)"
+  set +e
+  dotnet test MaskRcnn.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One closing line with the totals over every test project.
+  awk '/(Passed|Failed)! +- +Failed:/ {
+         gsub(",", ""); for (i = 1; i <= NF; i++) {
+           if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+       END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+  rm -f "$log"
+  return "$status"
+}
+
+case "${1:-}" in
+  demo) shift; run_demo "$@" ;;
+  test) shift; run_tests "$@" ;;
+  *) echo "usage: ./build.sh demo|test [arguments]" >&2; exit 2 ;;
+esac
