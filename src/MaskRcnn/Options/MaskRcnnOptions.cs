@@ -92,6 +92,8 @@ public sealed record MaskRcnnOptions
         var shortSide = Math.Min(imageWidth, imageHeight);
         var longSide = Math.Max(imageWidth, imageHeight);
         var scale = Math.Min((double)ImageMinDim / shortSide, (double)ImageMaxDim / longSide);
-        return new Size(Math.Max(1, (int)Math.Round(imageWidth * scale)), Math.Max(1, (int)Math.Round(imageHeight * scale)));
+        return new Size(
+            Math.Max(1, (int)Math.Round(imageWidth * scale, MidpointRounding.AwayFromZero)),
+            Math.Max(1, (int)Math.Round(imageHeight * scale, MidpointRounding.AwayFromZero)));
     }
 }
