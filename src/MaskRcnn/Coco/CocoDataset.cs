@@ -16,9 +16,12 @@ public sealed class CocoDataset
     /// <summary>Creates a dataset from its parts.</summary>
     /// <param name="images">The images; ids must be unique.</param>
     /// <param name="categories">The categories; ids must be unique.</param>
-    /// <param name="annotations">The annotations, in file order.</param>
+    /// <param name="annotations">The annotations, in file order; ids must be unique.</param>
     /// <exception cref="ArgumentNullException">An argument or item is null.</exception>
-    /// <exception cref="ArgumentException">An image or category id occurs twice.</exception>
+    /// <exception cref="ArgumentException">
+    /// An image, category or annotation id occurs twice (pycocotools would silently keep only the last annotation of
+    /// an id, in every place the id occurs).
+    /// </exception>
     public CocoDataset(IEnumerable<CocoImage> images, IEnumerable<CocoCategory> categories, IEnumerable<CocoAnnotation> annotations)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -47,9 +50,14 @@ public sealed class CocoDataset
             }
         }
 
+        var annotationIds = new HashSet<long>(annotationList.Count);
         foreach (var annotation in annotationList)
         {
             ArgumentNullException.ThrowIfNull(annotation, nameof(annotations));
+            if (!annotationIds.Add(annotation.Id))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Annotation id {annotation.Id} occurs twice."), nameof(annotations));
+            }
         }
 
         Images = imageList.AsReadOnly();
