@@ -20,7 +20,8 @@ namespace MaskRcnn.Coco;
 /// when it has a <c>bbox</c>, every detection needs one, its area is the box area and a detection without a mask is
 /// given its box as a mask; otherwise every detection needs a segmentation, its area is the mask area and a missing
 /// box is the mask's <see cref="CocoRle.ToBoundingBox"/>. The area decides which detections outside an area range
-/// are ignored.
+/// are ignored. Where <c>loadRes</c> only takes compressed RLE masks, polygons and uncompressed RLEs are accepted
+/// here as well; detections of categories that are not evaluated are dropped, as in pycocotools.
 /// </para>
 /// <para>
 /// Like pycocotools, a match is recorded as the matched ground truth's id, so a match with an annotation whose id is

@@ -229,6 +229,24 @@ public class CocoJsonTests
         }
     }
 
+    [Fact]
+    public void A_single_value_larger_than_the_read_window_is_read_whole()
+    {
+        // An uncompressed RLE of 300x400 alternating pixels has 120000 runs of 1: about 240 KB of JSON in one value.
+        var runs = Enumerable.Repeat(1, 300 * 400).ToArray();
+        var mask = CocoRle.FromCounts(runs, 300, 400);
+        var stream = new MemoryStream();
+        CocoResultsFile.Write(stream, [new CocoResult(1, 1, 0.5, null, CocoSegmentation.FromRle(mask, compressed: false)), new CocoResult(2, 1, 0.5, new CocoBox(1, 2, 3, 4))]);
+        Assert.True(stream.Length > 200_000);
+        stream.Position = 0;
+
+        var read = CocoResultsFile.Read(stream).ToList();
+        Assert.Equal(2, read.Count);
+        Assert.Equal(mask, read[0].Segmentation!.Rle);
+        Assert.Equal(60000, read[0].Segmentation!.Rle!.Area());
+        Assert.Equal(new CocoBox(1, 2, 3, 4), read[1].Bbox);
+    }
+
     [Theory]
     [InlineData("{}", "must be a JSON list")]
     [InlineData("""[{"image_id": 1, "category_id": 1}]""", "results[0] has no 'score'")]
