@@ -13,11 +13,14 @@ namespace MaskRcnn.Synthetic;
 /// <item>Feature extractor (full resolution, 1x1 convolutions): an object bit (gray above the background) and one
 /// indicator per gray band, from steep Relu6 ramps on the pixel's gray level.</item>
 /// <item>Region proposals on a 16-pixel grid: a cell is occupied when at least half of it is object. A chain of 3x3
-/// convolutions measures, for each cell, how many occupied cells run left, right, up and down from it; the cell whose
-/// row and column runs are longest (a 3x3 local maximum) proposes the box spanned by those runs, encoded against a
-/// 16x16 anchor (the log of the size is exact at whole cells through a sum of ramps). Other object cells get an
-/// objectness of exactly zero, so each object yields one proposal; background cells fill the remaining slots with
-/// near-zero objectness.</item>
+/// convolutions measures, for each cell, how many occupied cells run left, right, up and down from it (the erosion
+/// fronts are re-quantised at every step, so the counts stay exact over long runs); a second chain spreads the largest
+/// row + column run over each object. The cells that reach that largest value (for rectangles, ellipses and other
+/// convex shapes: the cells whose row and column both span the object) propose the box spanned by their runs, encoded
+/// against a 16x16 anchor (the log of the size is exact at whole cells through a sum of ramps); they all propose the
+/// same box, which the first stage's NMS merges. Other object cells, and partly covered cells at an object's rim, get
+/// an objectness of exactly zero, so each object yields one proposal; empty background cells fill the remaining slots
+/// with near-zero objectness.</item>
 /// <item>Second stage: the class score grows with the fraction of the cropped box showing the band's gray; box
 /// refinement is zero, so the final box is the proposal.</item>
 /// <item>Mask head: channel c is sigmoid(12 * (indicator - 0.5)) of class c's band, so the mask reproduces the shape.</item>
@@ -98,56 +101,99 @@ public static class SyntheticModelBuilder
         wOcc[0] = 1000f;
         var occ6 = g.Unary("Grid/Occupancy/Relu6", "Relu6", g.Conv("Grid/Occupancy", pooled, wOcc, 1, 1, fch, 1, [-500f + 3f]));
 
+        // Reach: 6 when at least a quarter of the cell is object, else 0. The object maximum spreads over these cells,
+        // so it also covers cells whose occupancy is fractional (about half covered), yet cannot cross the empty cell
+        // between two objects even when resizing blurs an object's edge a pixel into it.
+        var wReach = new float[fch];
+        wReach[0] = 1000f;
+        var reach6 = g.Unary("Grid/Reach/Relu6", "Relu6", g.Conv("Grid/Reach", pooled, wReach, 1, 1, fch, 1, [-250f + 3f]));
+
+        // Touched: 6 when the cell holds any object pixel (at least 1/256 of it), else exactly 0.
+        var wTouch = new float[fch];
+        wTouch[0] = 3072f;
+        var touched6 = g.Unary("Grid/Touched/Relu6", "Relu6", g.Conv("Grid/Touched", pooled, wTouch, 1, 1, fch, 1, [-3f]));
+
+        // State: occupancy (0 or 1), four erosion fronts (0 or 6) and four running sums (6/256 per cell of run).
         var wInit = new float[StateCh];
-        for (var c = Oc; c <= ED; c++) wInit[c] = 1f / 6f;
+        wInit[Oc] = 1f / 6f;
+        for (var c = EL; c <= ED; c++) wInit[c] = 1f;
         var state = g.Conv("Grid/Init", occ6, wInit, 1, 1, 1, StateCh, new float[StateCh]);
 
-        // One step: e' = relu(e(c) + e(neighbour) - 1) extends each front by one cell; s' = s + e.
+        // One step: e' = relu6(2 e(c) + 2 e(neighbour) - 15) moves each front one cell on; s' = s + e / 256.
+        // Both fronts 6 give 9, saturated to exactly 6, and one front 0 gives at most -3, exactly 0: the fronts are
+        // re-quantised at every step, so float error cannot build up along a long run. (A plain
+        // relu(e + e(neighbour) - 1) doubles any error in e per step and, past about 20 cells, the runs drift by whole
+        // cells.) The sums stay below 6 for runs up to 256 cells, so the Relu6 never clips them.
         var wStep = new float[3 * 3 * StateCh * StateCh];
         void Tap(int dy, int dx, int ci, int co, float v) => wStep[(((dy + 1) * 3 + (dx + 1)) * StateCh + ci) * StateCh + co] += v;
         Tap(0, 0, Oc, Oc, 1);
         (int Ch, int Dy, int Dx)[] fronts = [(EL, 0, -1), (ER, 0, 1), (EU, -1, 0), (ED, 1, 0)];
         foreach (var (ch, dy, dx) in fronts)
         {
-            Tap(0, 0, ch, ch, 1);
-            Tap(dy, dx, ch, ch, 1);
+            Tap(0, 0, ch, ch, 2);
+            Tap(dy, dx, ch, ch, 2);
             var sum = ch + 4;
             Tap(0, 0, sum, sum, 1);
-            Tap(0, 0, ch, sum, 1);
+            Tap(0, 0, ch, sum, 1f / 256f);
         }
         var bStep = new float[StateCh];
-        for (var c = EL; c <= ED; c++) bStep[c] = -1f;
+        for (var c = EL; c <= ED; c++) bStep[c] = -15f;
         for (var i = 1; i <= maxCells; i++)
-            state = g.Unary($"Grid/Run_{i}/Relu", "Relu", g.Conv($"Grid/Run_{i}", state, wStep, 3, 3, StateCh, StateCh, bStep));
+            state = g.Unary($"Grid/Run_{i}/Relu6", "Relu6", g.Conv($"Grid/Run_{i}", state, wStep, 3, 3, StateCh, StateCh, bStep));
 
-        // Summary: v = width + height of the object through the cell (0 off objects), then a 3x3 max for local maxima.
+        // Summary: v = width + height of the object through the cell (0 off objects), then the largest v of the object.
         const int sumCh = 6;
+        const float cells = 256f / 6f;
         var wSum = new float[StateCh * sumCh];
-        foreach (var s in new[] { SL, SR, SU, SD }) wSum[s * sumCh + 0] = 1;
+        foreach (var s in new[] { SL, SR, SU, SD }) wSum[s * sumCh + 0] = cells;
         wSum[Oc * sumCh + 0] = -2;
         wSum[Oc * sumCh + 1] = 1;
-        wSum[SL * sumCh + 2] = 1;
-        wSum[SR * sumCh + 3] = 1;
-        wSum[SU * sumCh + 4] = 1;
-        wSum[SD * sumCh + 5] = 1;
+        wSum[SL * sumCh + 2] = cells;
+        wSum[SR * sumCh + 3] = cells;
+        wSum[SU * sumCh + 4] = cells;
+        wSum[SD * sumCh + 5] = cells;
         var summary = g.Conv("Grid/Summary", state, wSum, 1, 1, StateCh, sumCh, new float[sumCh]);
-        var localMax = g.Pool("Grid/LocalMax", "MaxPool", summary, 3, 1, "SAME");
+        var objectMax = ObjectMaximum(g, summary, reach6, sumCh, maxCells);
         var axis = g.Const("Grid/concat/axis", TensorProto.IntScalar(3));
-        return g.Add("Grid/concat", "ConcatV2", [summary, localMax, axis],
-            ("N", AttrValue.Of(2L)), ("T", AttrValue.Of(TensorDataType.DT_FLOAT)), ("Tidx", AttrValue.Of(TensorDataType.DT_INT32)));
+        return g.Add("Grid/concat", "ConcatV2", [summary, objectMax, touched6, axis],
+            ("N", AttrValue.Of(3L)), ("T", AttrValue.Of(TensorDataType.DT_FLOAT)), ("Tidx", AttrValue.Of(TensorDataType.DT_INT32)));
+    }
+
+    // The largest v over each object, on every cell of it (0 off objects). Each step takes the 3x3 maximum and then
+    // multiplies by a mask that is 1 on cells at least a quarter object and 0 elsewhere, so the maximum spreads one cell
+    // per step through an object but never across the empty cell that separates two objects (not even when resizing
+    // blurs an edge a pixel into it).
+    // A 3x3 maximum alone is not enough: an ellipse's end cells, whose row is shorter than the middle rows, can be the
+    // largest within their own window and would propose a second, narrower box (or replace the right one in the first
+    // stage's NMS). The mask also covers cells whose occupancy is fractional (about half covered): left out, such a cell
+    // would keep a maximum of 0, below its own v, and propose a box of its own.
+    private static string ObjectMaximum(GraphBuilder g, string summary, string reach6, int sumCh, int maxCells)
+    {
+        var pickV = new float[sumCh];
+        pickV[0] = 1;
+        var max = g.Conv("Grid/ObjectMax/v", summary, pickV, 1, 1, sumCh, 1, [0f]);
+        // 6 * (1/6) rounds to exactly 1 in float, so the mask is exactly 0 or 1 and the products are exact.
+        var mask = g.Conv("Grid/ObjectMax/mask", reach6, [1f / 6f], 1, 1, 1, 1, [0f]);
+        for (var i = 1; i <= maxCells; i++)
+        {
+            var pooled = g.Pool($"Grid/ObjectMax/Step_{i}/MaxPool", "MaxPool", max, 3, 1, "SAME");
+            max = g.Add($"Grid/ObjectMax/Step_{i}/mul", "Mul", [pooled, mask], ("T", AttrValue.Of(TensorDataType.DT_FLOAT)));
+        }
+        return max;
     }
 
     private static string FirstStage(GraphBuilder g, string grid, SyntheticModelOptions options)
     {
-        // Inputs (12 channels): [v, oc, sL, sR, sU, sD] then their 3x3 maxima.
-        const int inCh = 12, V = 0, O = 1, L = 2, R = 3, U = 4, D = 5, MaxV = 6;
+        // Inputs (8 channels): [v, oc, sL, sR, sU, sD], the largest v of the object, and 6 * touched.
+        const int inCh = 8, V = 0, O = 1, L = 2, R = 3, U = 4, D = 5, MaxV = 6, Touched = 7;
         const float scale = 20f;
         var knots = 2 * options.MaxObjectCells - 2;
-        var outCh = 6 + 2 * knots;
+        var partial = 6 + 2 * knots;
+        var outCh = partial + 1;
         var w = new float[inCh * outCh];
         var b = new float[outCh];
         void W(int ci, int co, float v) => w[ci * outCh + co] += v;
-        // ch0: 1 at a local maximum of an object cell, else 0 (values are whole numbers).
+        // ch0: 1 where an object cell reaches its object's largest v, else 0 (values are whole numbers).
         W(O, 0, 1); W(MaxV, 0, -1); W(V, 0, 1);
         W(O, 1, 1);
         W(L, 2, 1 / scale); W(R, 3, 1 / scale); W(U, 4, 1 / scale); W(D, 5, 1 / scale);
@@ -159,6 +205,8 @@ public static class SyntheticModelBuilder
             var chh = 6 + knots + kn - 1;
             W(U, chh, 1 / scale); W(D, chh, 1 / scale); b[chh] = (-1 - kn) / scale;
         }
+        // Last channel: 1 on a cell that holds object pixels but is not occupied (the rim of a round object).
+        W(Touched, partial, 1f / 6f); W(O, partial, -1);
         var rpn = g.Unary("Conv/Relu6", "Relu6", g.Conv("Conv", grid, w, 1, 1, inCh, outCh, b));
 
         // Box encoding against a 16x16 anchor centred on the cell, TF order (dy, dx, dh, dw), variances 0.1/0.2.
@@ -175,10 +223,13 @@ public static class SyntheticModelBuilder
         var boxEnc = g.Conv("FirstStageBoxPredictor/BoxEncodingPredictor", rpn, wb, 1, 1, outCh, 4, new float[4], locPredTransposed: true);
 
         // Objectness logits (background, object): +10 at the proposing cell, -10 on background, -200 (exactly zero
-        // probability) on the other cells of an object.
+        // probability) on the other cells of an object and on the partly covered cells at its rim. Background cells
+        // fill the proposals left over; a rim cell among them would be scored by the second stage on the object
+        // pixels it holds and could come out as a spurious one-cell detection.
         var wc = new float[outCh * 2];
         wc[0 * 2 + 1] = 210;
         wc[1 * 2 + 1] = -190;
+        wc[partial * 2 + 1] = -190;
         var cls = g.Conv("FirstStageBoxPredictor/ClassPredictor", rpn, wc, 1, 1, outCh, 2, [0f, -10f]);
 
         var clsReshaped = g.Reshape("FirstStageBoxPredictor/ClassPredictor/reshape_1", cls, [0, -1, 2], shapeInTextGraph: true);

@@ -44,14 +44,15 @@ internal sealed class TextField
     public double Double()
     {
         var s = Scalar ?? throw Error("a number");
-        var t = s.TrimEnd('f', 'F');
-        switch (t.ToUpperInvariant())
+        // The names first: "inf" ends in 'f' and must not lose it to the float-suffix rule below.
+        switch (s.ToUpperInvariant())
         {
-            case "INF" or "INFINITY": return double.PositiveInfinity;
+            case "INF" or "INFINITY" or "+INF" or "+INFINITY": return double.PositiveInfinity;
             case "-INF" or "-INFINITY": return double.NegativeInfinity;
-            case "NAN" or "-NAN": return double.NaN;
+            case "NAN" or "-NAN" or "+NAN": return double.NaN;
             default: break;
         }
+        var t = s.EndsWith('f') || s.EndsWith('F') ? s[..^1] : s;
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Error("a number");
     }
 
