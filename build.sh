@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # OpenCvSharp's linux-x64 native library links GTK 3; without it nothing in OpenCV loads.
 ensure_native_dependencies() {
   [ "$(uname -s)" = "Linux" ] || return 0
-  if ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; then return 0; fi
+  if ldconfig -p 2>/dev/null | grep 'libgtk-3\.so\.0' >/dev/null; then return 0; fi
   local install="apt-get install -y libgtk-3-0"
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "error: OpenCV needs GTK 3 (libgtk-3.so.0), which is missing. Install it with your package manager (Debian/Ubuntu: sudo $install)." >&2

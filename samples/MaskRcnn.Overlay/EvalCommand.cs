@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using MaskRcnn.Coco;
+
+namespace MaskRcnn.Overlay;
+
+/// <summary>
+/// <c>maskrcnn eval</c>: COCO evaluation. With <c>--images</c> it runs the model over a dataset and evaluates the
+/// detections (writing them as a results file); with <c>--results</c> it evaluates an existing results file.
+/// </summary>
+internal static class EvalCommand
+{
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        var args = Arguments.Parse(argv, new HashSet<string>(ModelArguments.Flags),
+            new HashSet<string>(ModelArguments.Valued.Concat(["--annotations", "--images", "--results", "--output"])));
+        if (args.Positional.Count > 0) throw new UsageException($"eval takes no positional arguments (got '{args.Positional[0]}').");
+        var annotations = args.Value("--annotations") ?? throw new UsageException("eval needs --annotations instances.json.");
+        var images = args.Value("--images");
+        var resultsIn = args.Value("--results");
+        if ((images is null) == (resultsIn is null))
+            throw new UsageException("eval needs either --images FOLDER (run the model) or --results results.json (evaluate a file), not both.");
+
+        CocoDataset dataset;
+        try
+        {
+            dataset = CocoDataset.Load(annotations);
+        }
+        catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {annotations}: {e.Message}");
+            return ExitCodes.BadArguments;
+        }
+        stdout.WriteLine($"{annotations}: {dataset.Images.Count} images, {dataset.Categories.Count} categories, {dataset.Annotations.Count} annotations");
+
+        var clock = Stopwatch.StartNew();
+        if (resultsIn is not null)
+        {
+            List<CocoResult> results;
+            try
+            {
+                results = CocoResultsFile.Read(resultsIn).ToList();
+            }
+            catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException or ArgumentException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: {resultsIn}: {e.Message}");
+                return ExitCodes.BadArguments;
+            }
+            foreach (var type in new[] { CocoIouType.Bbox, CocoIouType.Segm })
+            {
+                if (type == CocoIouType.Segm && results.Count > 0 && results.Any(r => r.Segmentation is null)) continue;
+                Print(stdout, type, CocoEvaluator.Evaluate(dataset, results, type));
+            }
+            stdout.WriteLine($"Evaluated {results.Count} detections in {clock.Elapsed.TotalSeconds:0.00} s");
+            return ExitCodes.Success;
+        }
+
+        var (modelPath, textGraph, labelsPath) = ModelArguments.Files(args);
+        MaskRcnnDetector detector;
+        try
+        {
+            var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
+            detector = MaskRcnnDetector.Load(modelPath, textGraph, labels, ModelArguments.Options(args, labels));
+        }
+        catch (MaskRcnnException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
+        using (detector)
+        {
+            var resultsPath = args.Value("--output") ?? "results.json";
+            CocoDetectionRun run;
+            try
+            {
+                run = CocoDetectionEvaluation.Run(detector, dataset, images!, resultsPath, null, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                stderr.WriteLine("Stopped.");
+                return ExitCodes.Cancelled;
+            }
+            catch (ArgumentException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadArguments;
+            }
+            Print(stdout, CocoIouType.Bbox, run.Bbox);
+            Print(stdout, CocoIouType.Segm, run.Segm);
+            stdout.WriteLine($"{run.ImagesProcessed} images, {run.ResultCount} detections in {clock.Elapsed.TotalSeconds:0.0} s; results written to {resultsPath}");
+            if (run.Failures.Count == 0) return ExitCodes.Success;
+            stderr.WriteLine($"{run.Failures.Count} image(s) failed:");
+            foreach (var (image, error) in run.Failures) stderr.WriteLine($"  {image}: {error}");
+            return ExitCodes.SomeInputsFailed;
+        }
+    }
+
+    private static void Print(TextWriter stdout, CocoIouType type, CocoEvaluationResult result)
+    {
+        stdout.WriteLine($"{(type == CocoIouType.Bbox ? "bbox" : "segm")}:");
+        stdout.WriteLine(result.FormatSummary());
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using OpenCvSharp;
+
+namespace MaskRcnn.Overlay;
+
+/// <summary>The model, labels and detection options named on the command line.</summary>
+internal static class ModelArguments
+{
+    public static readonly string[] Valued = ["--model", "--text-graph", "--labels", "--score", "--mask-threshold", "--classes", "--size", "--keep-aspect", "--device", "--fallback", "--threads", "--max-instances"];
+    public static readonly string[] Flags = ["--bgr"];
+
+    public static string DemoDirectory => Path.Combine(AppContext.BaseDirectory, "models", "demo");
+
+    public static (string Model, string? TextGraph, string? Labels) Files(Arguments args)
+    {
+        var model = args.Value("--model");
+        if (model is null)
+        {
+            var dir = DemoDirectory;
+            return (Path.Combine(dir, "weights.pb"), Path.Combine(dir, "graph.pbtxt"), args.Value("--labels") ?? Path.Combine(dir, "labels.txt"));
+        }
+        return (model, args.Value("--text-graph"), args.Value("--labels"));
+    }
+
+    public static MaskRcnnOptions Options(Arguments args, LabelMap? labels)
+    {
+        var options = new MaskRcnnOptions
+        {
+            DetectionMinConfidence = (float)args.Number("--score", 0.5, 0, 1),
+            MaskThreshold = (float)args.Number("--mask-threshold", 0.5, 0, 0.999999),
+            DetectionMaxInstances = args.Integer("--max-instances", 100, 1, 10000),
+            SwapRB = !args.Flag("--bgr"),
+            Threads = args.Value("--threads") is null ? null : args.Integer("--threads", 0, 0, 1024),
+            Device = ParseDevice(args.Value("--device") ?? "cpu"),
+            Fallback = (args.Value("--fallback") ?? "fail") switch
+            {
+                "fail" => DeviceFallback.Throw,
+                "cpu" => DeviceFallback.UseCpu,
+                var f => throw new UsageException($"--fallback must be 'fail' or 'cpu', not '{f}'."),
+            },
+            ClassIds = ParseClasses(args.Value("--classes"), labels),
+        };
+        if (args.Value("--size") is { } size && args.Value("--keep-aspect") is not null)
+            throw new UsageException("Use either --size WxH or --keep-aspect MIN:MAX, not both.");
+        if (args.Value("--size") is { } s)
+            options = options with { ResizeMode = ImageResizeMode.Fixed, ImageSize = ParsePair(s, 'x', "--size", "WxH, e.g. 800x800") is var (w, h) ? new Size(w, h) : default };
+        if (args.Value("--keep-aspect") is { } k)
+        {
+            var (min, max) = ParsePair(k, ':', "--keep-aspect", "MIN:MAX, e.g. 800:1365");
+            options = options with { ResizeMode = ImageResizeMode.KeepAspect, ImageMinDim = min, ImageMaxDim = max };
+        }
+        try
+        {
+            return options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static InferenceDevice ParseDevice(string text) => text.ToLowerInvariant() switch
+    {
+        "cpu" => InferenceDevice.Cpu,
+        "opencl" => InferenceDevice.OpenCl,
+        "opencl-fp16" => InferenceDevice.OpenClFp16,
+        "cuda" => InferenceDevice.Cuda,
+        "cuda-fp16" => InferenceDevice.CudaFp16,
+        _ => throw new UsageException($"--device must be cpu, opencl, opencl-fp16, cuda or cuda-fp16, not '{text}'."),
+    };
+
+    private static HashSet<int>? ParseClasses(string? text, LabelMap? labels)
+    {
+        if (text is null) return null;
+        var ids = new HashSet<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                ids.Add(id);
+                continue;
+            }
+            var match = labels is null ? -1 : Enumerable.Range(0, labels.ClassCount).FirstOrDefault(i => string.Equals(labels[i], part, StringComparison.OrdinalIgnoreCase), -1);
+            if (match < 0) throw new UsageException($"--classes: '{part}' is neither a class id nor a label of this model.");
+            ids.Add(match);
+        }
+        return ids;
+    }
+
+    private static (int A, int B) ParsePair(string text, char separator, string option, string form)
+    {
+        var parts = text.Split(separator);
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a) &&
+            int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var b))
+            return (a, b);
+        throw new UsageException($"{option} must be {form}, not '{text}'.");
+    }
+}

@@ -1,0 +1,82 @@
+using MaskRcnn.Runtime;
+
+namespace MaskRcnn.Overlay;
+
+/// <summary>The <c>maskrcnn</c> command-line tool.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        maskrcnn: Mask R-CNN instance segmentation over OpenCV's DNN module.
+
+        Commands:
+          detect <images or folders...>   detect instances; write overlays (and --json results)
+              --output DIR          output folder (default maskrcnn-output)
+              --json                also write <name>.json results
+              --no-overlay          write no overlay images
+              --recursive           search folders recursively
+              --model FILE.pb       model (default: the bundled synthetic demo model)
+              --text-graph FILE     OpenCV text graph (.pbtxt) for the model
+              --labels FILE         labels: one per line, or a TF label_map.pbtxt
+              --score X             minimum score, 0..1 (default 0.5)
+              --mask-threshold X    mask threshold, 0..1 (default 0.5)
+              --classes A,B         only these class ids or labels
+              --max-instances N     most instances per image (default 100)
+              --size WxH            fixed network input size (default 800x800)
+              --keep-aspect MIN:MAX keep-aspect input size (e.g. 800:1365)
+              --device D            cpu, opencl, opencl-fp16, cuda, cuda-fp16 (default cpu)
+              --fallback fail|cpu   when the device is unavailable (default fail)
+              --threads N           OpenCV threads
+              --bgr                 feed BGR instead of RGB to the network
+          eval --annotations instances.json (--images DIR [--output results.json] | --results results.json)
+                                          COCO bbox and segm evaluation of the model (or of a results file)
+          info                            OpenCV version, backends, the bundled model
+          synthesize DIR [--classes N] [--mask-size S] [--sample FILE.png]
+                                          write a synthetic Mask R-CNN model (and a sample image)
+          help                            this text
+
+        Exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 model error, 4 some inputs failed, 130 cancelled.
+        """;
+
+    public static int Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C finishes the current image and stops; a second one ends the process.
+            if (cancellation.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        try
+        {
+            OpenCvRuntime.EnsureLoaded();
+            return args.FirstOrDefault() switch
+            {
+                "detect" => DetectCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
+                "info" => InfoCommand.Run(Console.Out),
+                "synthesize" => SynthesizeCommand.Run(args[1..], Console.Out),
+                "eval" => EvalCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
+                "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Success),
+                null => PrintUsage(Console.Error, ExitCodes.BadArguments),
+                var other => throw new UsageException($"Unknown command '{other}'."),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("Run 'maskrcnn help' for usage.");
+            return ExitCodes.BadArguments;
+        }
+        catch (NativeRuntimeException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
+    }
+
+    private static int PrintUsage(TextWriter writer, int code)
+    {
+        writer.WriteLine(Usage);
+        return code;
+    }
+}

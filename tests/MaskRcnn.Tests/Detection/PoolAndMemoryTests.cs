@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using MaskRcnn.Synthetic;
+using OpenCvSharp;
+using Xunit.Abstractions;
+
+namespace MaskRcnn.Tests.Detection;
+
+[Collection(SyntheticModelsDefinition.Name)]
+public sealed class PoolAndMemoryTests(SyntheticModels models, ITestOutputHelper output)
+{
+    private Scene Scene(int seed) => new SceneBuilder(640, 480, models.Three.Options)
+        .WithBackground(SceneBackground.Noisy, seed)
+        .AddRectangle(new Rect(64 + 16 * (seed % 5), 48, 128, 96), seed % 3)
+        .AddEllipse(new Rect(320, 240, 192, 144), (seed + 1) % 3)
+        .Build();
+
+    [Fact]
+    public void A_pool_on_many_threads_gives_the_same_results_as_sequential_detection()
+    {
+        var paths = Enumerable.Range(0, 8).Select(i =>
+        {
+            var path = models.TempFile($"pool-{i}.png");
+            Scene(i).Save(path);
+            return path;
+        }).ToList();
+        List<List<string>> sequential;
+        using (var single = models.Load())
+            sequential = paths.Select(p => MaskRcnnDetectorTests.Describe(single.Detect(p))).ToList();
+
+        using var pool = MaskRcnnDetectorPool.Load(2, models.ThreeFiles.Weights, models.ThreeFiles.TextGraph, LabelMap.Load(models.ThreeFiles.Labels));
+        var parallel = new List<string>[paths.Count];
+        Parallel.For(0, 3 * paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            var described = MaskRcnnDetectorTests.Describe(pool.Detect(paths[k % paths.Count]));
+            lock (parallel) parallel[k % paths.Count] ??= described;
+            Assert.Equal(sequential[k % paths.Count], described);
+        });
+        var batch = pool.DetectBatch(paths);
+        Assert.All(batch, o => Assert.True(o.Succeeded));
+        Assert.Equal(sequential, batch.Select(o => MaskRcnnDetectorTests.Describe(o.Result!)).ToList());
+        Assert.Equal(sequential, parallel.ToList());
+    }
+
+    [Fact]
+    public void One_detector_shared_by_many_threads_gives_sequential_results()
+    {
+        using var detector = models.Load();
+        using var image = Scene(4).ToMat();
+        var expected = MaskRcnnDetectorTests.Describe(detector.Detect(image));
+        Parallel.For(0, 12, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+            Assert.Equal(expected, MaskRcnnDetectorTests.Describe(detector.Detect(image))));
+    }
+
+    [Fact]
+    public void Cancelling_a_pool_batch_stops_it()
+    {
+        using var pool = MaskRcnnDetectorPool.Load(1, models.ThreeFiles.FrozenGraph);
+        var path = models.TempFile("cancel.png");
+        Scene(1).Save(path);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => pool.DetectBatch(Enumerable.Repeat(path, 50).ToList(), cts.Token));
+    }
+
+    [Fact]
+    public void Two_thousand_detections_keep_process_memory_flat()
+    {
+        using var detector = models.Load(options: MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) });
+        using var image = Scene(2).ToMat();
+        for (var i = 0; i < 100; i++) detector.Detect(image);
+        var process = Process.GetCurrentProcess();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        process.Refresh();
+        var before = process.WorkingSet64;
+
+        var instances = 0;
+        for (var i = 0; i < 2000; i++) instances += detector.Detect(image).Instances.Count;
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        process.Refresh();
+        var after = process.WorkingSet64;
+        var growth = (after - before) / (double)before;
+        output.WriteLine($"working set before {before / 1048576.0:F1} MiB, after 2000 detections {after / 1048576.0:F1} MiB, growth {growth:P2}");
+        Assert.Equal(2000 * 2, instances);
+        Assert.True(after - before < Math.Max(0.05 * before, 16 * 1048576), $"working set grew from {before} to {after} bytes");
+    }
+}
