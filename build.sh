@@ -39,11 +39,22 @@ run_tests() {
   dotnet test MaskRcnn.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
-  # One closing line with the totals over every test project.
-  awk '/(Passed|Failed)! +- +Failed:/ {
-         gsub(",", ""); for (i = 1; i <= NF; i++) {
-           if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-       END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+  # One closing line with the totals over every test project (both of dotnet test's summary layouts).
+  local summary
+  summary="$(awk '
+    /^[[:space:]]+Passed:[[:space:]]+[0-9]+[[:space:]]*$/  { p += $2 }
+    /^[[:space:]]+Failed:[[:space:]]+[0-9]+[[:space:]]*$/  { f += $2 }
+    /^[[:space:]]+Skipped:[[:space:]]+[0-9]+[[:space:]]*$/ { s += $2 }
+    /(Passed|Failed)! +- +Failed:/ {
+      gsub(",", ""); for (i = 1; i <= NF; i++) {
+        if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+    END { printf "%d %d %d\n", p, f, s }' "$log")"
+  read -r passed failed skipped <<<"$summary"
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+    echo "error: no test ran" >&2
+    status=1
+  fi
   rm -f "$log"
   return "$status"
 }

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using MaskRcnn.Synthetic;
+using OpenCvSharp;
+using Xunit.Abstractions;
+
+namespace MaskRcnn.Tests.Detection;
+
+/// <summary>Runs alone, after the parallel tests, so the process's memory reflects only these detections.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryCollectionDefinition
+{
+    public const string Name = "memory, not in parallel";
+}
+
+[Collection(MemoryCollectionDefinition.Name)]
+public sealed class MemoryTests(ITestOutputHelper output) : IDisposable
+{
+    private SyntheticModels Models { get; } = new();
+
+    public void Dispose() => Models.Dispose();
+
+    private Scene Scene() => new SceneBuilder(640, 480, Models.Three.Options)
+        .WithBackground(SceneBackground.Noisy, 2)
+        .AddRectangle(new Rect(96, 48, 128, 96), 2)
+        .AddEllipse(new Rect(320, 240, 192, 144), 0)
+        .Build();
+
+    [Fact]
+    public void Two_thousand_detections_keep_process_memory_flat()
+    {
+        using var detector = Models.Load(options: MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) });
+        using var image = Scene().ToMat();
+        for (var i = 0; i < 100; i++) detector.Detect(image);
+        var process = Process.GetCurrentProcess();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        process.Refresh();
+        var before = process.WorkingSet64;
+
+        var instances = 0;
+        for (var i = 0; i < 2000; i++) instances += detector.Detect(image).Instances.Count;
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        process.Refresh();
+        var after = process.WorkingSet64;
+        var growth = (after - before) / (double)before;
+        output.WriteLine($"working set before {before / 1048576.0:F1} MiB, after 2000 detections {after / 1048576.0:F1} MiB, growth {growth:P2}");
+        Assert.Equal(2000 * 2, instances);
+        Assert.True(after - before < Math.Max(0.05 * before, 16 * 1048576), $"working set grew from {before} to {after} bytes");
+    }
+}
