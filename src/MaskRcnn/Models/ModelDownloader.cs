@@ -192,6 +192,7 @@ public sealed class ModelDownloader : IDisposable
         if (model.TextGraphSha256 is { } expected)
         {
             CheckSha256(expected, sha256, paths.TextGraph, source, deleteOnMismatch: temporary);
+            ModelDownloadLog.Verified(_logger, paths.TextGraph, "SHA-256", sha256);
             status = VerificationStatus.Sha256Verified;
         }
         else
@@ -290,11 +291,13 @@ public sealed class ModelDownloader : IDisposable
         if (model.ArchiveSha256 is { } expected256)
         {
             CheckSha256(expected256, archiveSha256, paths.Archive, url, deleteOnMismatch: paths.Archive);
+            ModelDownloadLog.Verified(_logger, paths.Archive, "SHA-256", archiveSha256);
             status = VerificationStatus.Sha256Verified;
         }
         if (model.ArchiveSha1 is { } expected1)
         {
             CheckSha1(expected1, archiveSha1!, paths.Archive, url, deleteOnMismatch: paths.Archive);
+            ModelDownloadLog.Verified(_logger, paths.Archive, "SHA-1", archiveSha1!);
             if (status == VerificationStatus.Unverified) status = VerificationStatus.Sha1Verified;
         }
         if (status == VerificationStatus.Unverified) ModelDownloadLog.Unverified(_logger, paths.Archive, url, archiveSha256);
@@ -339,6 +342,7 @@ public sealed class ModelDownloader : IDisposable
         {
             if (!Checksums.Same(expectedGraph, entry.Sha1!)) StagedFiles.TryDelete(paths.Archive);
             CheckSha1(expectedGraph, entry.Sha1!, paths.FrozenGraph, url, deleteOnMismatch: temporary);
+            ModelDownloadLog.Verified(_logger, paths.FrozenGraph, "SHA-1", entry.Sha1!);
             if (status == VerificationStatus.Unverified) status = VerificationStatus.Sha1Verified;
         }
         staged.Ready(temporary, paths.FrozenGraph);
