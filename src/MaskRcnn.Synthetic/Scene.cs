@@ -56,22 +56,7 @@ public sealed class Scene
     public SceneBackground Background { get; }
 
     /// <summary>A new 8-bit, 3-channel BGR image holding a copy of the pixels; the caller owns and disposes it.</summary>
-    public Mat ToMat()
-    {
-        var mat = new Mat(Height, Width, MatType.CV_8UC3);
-        try
-        {
-            var rowBytes = Width * 3;
-            for (var y = 0; y < Height; y++)
-                Marshal.Copy(Bgr, y * rowBytes, mat.Ptr(y), rowBytes);
-            return mat;
-        }
-        catch
-        {
-            mat.Dispose();
-            throw;
-        }
-    }
+    public Mat ToMat() => CopyToMat(Bgr, MatType.CV_8UC3, 3);
 
     /// <summary>Saves the image losslessly as PNG (the ground truth stays exact; a lossy format would not keep it).</summary>
     /// <param name="path">Destination; must end in <c>.png</c>.</param>
@@ -92,12 +77,18 @@ public sealed class Scene
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Objects.Count);
-        var mat = new Mat(Height, Width, MatType.CV_8UC1);
+        return CopyToMat(Objects[index].Mask, MatType.CV_8UC1, 1);
+    }
+
+    /// <summary>A new Mat of this scene's size holding a copy of row-major pixels; a failed copy disposes it.</summary>
+    private Mat CopyToMat(byte[] pixels, MatType type, int channels)
+    {
+        var mat = new Mat(Height, Width, type);
         try
         {
-            var mask = Objects[index].Mask;
+            var rowBytes = Width * channels;
             for (var y = 0; y < Height; y++)
-                Marshal.Copy(mask, y * Width, mat.Ptr(y), Width);
+                Marshal.Copy(pixels, y * rowBytes, mat.Ptr(y), rowBytes);
             return mat;
         }
         catch

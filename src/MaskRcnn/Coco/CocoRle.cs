@@ -795,32 +795,12 @@ public sealed class CocoRle : IEquatable<CocoRle>
 
     private static CocoRle MergeTwo(CocoRle a, CocoRle b, bool intersect)
     {
-        int total = a.PixelCount;
-        var ca = a._counts;
-        var cb = b._counts;
-        var runs = new RunBuilder(Math.Max(ca.Length, cb.Length) + 1);
-        int ia = 0, ib = 0;
-        int ra = ca.Length > 0 ? ca[0] : 0;
-        int rb = cb.Length > 0 ? cb[0] : 0;
-        bool va = false, vb = false, current = false;
+        var runs = new RunBuilder(Math.Max(a._counts.Length, b._counts.Length) + 1);
+        var walk = new RunPairWalker(a, b);
+        bool current = false;
         int length = 0;
-        int pos = 0;
-        while (pos < total)
+        while (walk.Next(out var c, out var va, out var vb))
         {
-            // Skip zero-length runs; the remaining runs cover total - pos > 0 pixels, so a longer run exists.
-            while (ra == 0)
-            {
-                ra = ca[++ia];
-                va = !va;
-            }
-
-            while (rb == 0)
-            {
-                rb = cb[++ib];
-                vb = !vb;
-            }
-
-            int c = Math.Min(ra, rb);
             bool v = intersect ? va && vb : va || vb;
             if (v != current)
             {
@@ -830,9 +810,6 @@ public sealed class CocoRle : IEquatable<CocoRle>
             }
 
             length += c;
-            ra -= c;
-            rb -= c;
-            pos += c;
         }
 
         runs.Add(length);
@@ -841,30 +818,10 @@ public sealed class CocoRle : IEquatable<CocoRle>
 
     private static double MaskIou(CocoRle dt, CocoRle gt, bool crowd)
     {
-        int total = dt.PixelCount;
-        var ca = dt._counts;
-        var cb = gt._counts;
-        int ia = 0, ib = 0;
-        int ra = ca.Length > 0 ? ca[0] : 0;
-        int rb = cb.Length > 0 ? cb[0] : 0;
-        bool va = false, vb = false;
         long intersection = 0, union = 0;
-        int pos = 0;
-        while (pos < total)
+        var walk = new RunPairWalker(dt, gt);
+        while (walk.Next(out var c, out var va, out var vb))
         {
-            while (ra == 0)
-            {
-                ra = ca[++ia];
-                va = !va;
-            }
-
-            while (rb == 0)
-            {
-                rb = cb[++ib];
-                vb = !vb;
-            }
-
-            int c = Math.Min(ra, rb);
             if (va || vb)
             {
                 union += c;
@@ -873,10 +830,6 @@ public sealed class CocoRle : IEquatable<CocoRle>
                     intersection += c;
                 }
             }
-
-            ra -= c;
-            rb -= c;
-            pos += c;
         }
 
         if (intersection == 0)
@@ -953,5 +906,63 @@ public sealed class CocoRle : IEquatable<CocoRle>
         }
 
         public int[] ToArray() => _items.AsSpan(0, Count).ToArray();
+    }
+
+    /// <summary>
+    /// Walks two RLEs of the same size in step, yielding stretches where neither changes value; zero-length runs in the
+    /// middle of either (possible in uncompressed input) are skipped.
+    /// </summary>
+    private ref struct RunPairWalker
+    {
+        private readonly ReadOnlySpan<int> _a;
+        private readonly ReadOnlySpan<int> _b;
+        private readonly int _total;
+        private int _ia, _ib, _ra, _rb, _pos;
+        private bool _va, _vb;
+
+        public RunPairWalker(CocoRle a, CocoRle b)
+        {
+            _a = a._counts;
+            _b = b._counts;
+            _total = a.PixelCount;
+            _ia = 0;
+            _ib = 0;
+            _ra = _a.Length > 0 ? _a[0] : 0;
+            _rb = _b.Length > 0 ? _b[0] : 0;
+            _pos = 0;
+            _va = false;
+            _vb = false;
+        }
+
+        public bool Next(out int length, out bool a, out bool b)
+        {
+            if (_pos >= _total)
+            {
+                length = 0;
+                a = b = false;
+                return false;
+            }
+
+            // The remaining runs cover total - pos > 0 pixels, so a longer run exists on each side.
+            while (_ra == 0)
+            {
+                _ra = _a[++_ia];
+                _va = !_va;
+            }
+
+            while (_rb == 0)
+            {
+                _rb = _b[++_ib];
+                _vb = !_vb;
+            }
+
+            length = Math.Min(_ra, _rb);
+            a = _va;
+            b = _vb;
+            _ra -= length;
+            _rb -= length;
+            _pos += length;
+            return true;
+        }
     }
 }

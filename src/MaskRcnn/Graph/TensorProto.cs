@@ -67,39 +67,25 @@ public sealed class TensorProto
     public long ElementCount => Shape.ElementCount;
 
     /// <summary>The values as floats, from <see cref="Content"/> or the value lists (a single listed value fills the shape).</summary>
-    public float[] ToFloatArray()
-    {
-        if (DataType != TensorDataType.DT_FLOAT)
-            throw new InvalidOperationException($"Tensor is {DataType}, not DT_FLOAT.");
-        if (!Content.IsEmpty)
-        {
-            var span = Content.Span;
-            if (span.Length % 4 != 0)
-                throw new InvalidOperationException($"tensor_content has {span.Length} bytes, not a multiple of 4.");
-            var result = new float[span.Length / 4];
-            for (var i = 0; i < result.Length; i++)
-                result[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(i * 4)..]);
-            return result;
-        }
-        return Expand(FloatValues);
-    }
+    public float[] ToFloatArray() => Values(TensorDataType.DT_FLOAT, FloatValues, BinaryPrimitives.ReadSingleLittleEndian);
 
     /// <summary>The values as int32, from <see cref="Content"/> or <c>int_val</c>.</summary>
-    public int[] ToInt32Array()
+    public int[] ToInt32Array() => Values(TensorDataType.DT_INT32, IntValues, BinaryPrimitives.ReadInt32LittleEndian);
+
+    private delegate T ElementReader<T>(ReadOnlySpan<byte> bytes);
+
+    private T[] Values<T>(TensorDataType expected, IReadOnlyList<T> listed, ElementReader<T> read)
     {
-        if (DataType != TensorDataType.DT_INT32)
-            throw new InvalidOperationException($"Tensor is {DataType}, not DT_INT32.");
-        if (!Content.IsEmpty)
-        {
-            var span = Content.Span;
-            if (span.Length % 4 != 0)
-                throw new InvalidOperationException($"tensor_content has {span.Length} bytes, not a multiple of 4.");
-            var result = new int[span.Length / 4];
-            for (var i = 0; i < result.Length; i++)
-                result[i] = BinaryPrimitives.ReadInt32LittleEndian(span[(i * 4)..]);
-            return result;
-        }
-        return Expand(IntValues);
+        if (DataType != expected)
+            throw new InvalidOperationException($"Tensor is {DataType}, not {expected}.");
+        if (Content.IsEmpty) return Expand(listed);
+        var span = Content.Span;
+        if (span.Length % 4 != 0)
+            throw new InvalidOperationException($"tensor_content has {span.Length} bytes, not a multiple of 4.");
+        var result = new T[span.Length / 4];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = read(span[(i * 4)..]);
+        return result;
     }
 
     private T[] Expand<T>(IReadOnlyList<T> values)
