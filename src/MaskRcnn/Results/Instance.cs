@@ -31,7 +31,7 @@ public sealed class Instance
         MaskProbabilities = maskProbabilities;
         MaskSize = maskSize;
         _boxMask = boxMask;
-        Area = boxMask.Count(b => b != 0);
+        Area = boxMask.Length - boxMask.AsSpan().Count((byte)0);
     }
 
     /// <summary>The row of <c>detection_out_final</c> (and of <c>detection_masks</c>) this instance came from.</summary>
