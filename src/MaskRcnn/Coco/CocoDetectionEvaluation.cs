@@ -43,6 +43,7 @@ public static class CocoDetectionEvaluation
             catch (Exception e) when (e is IOException or InvalidImageException or MaskRcnnException)
             {
                 failures.Add((path, e.Message));
+                progress?.Report(processed + failures.Count);
                 continue;
             }
             bbox.EvaluateImage(image.Id, results);
