@@ -72,6 +72,12 @@ internal static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.ModelError;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The last resort: the documented exit code 1, with the details, rather than the runtime's abort (134).
+            Console.Error.WriteLine($"error: unexpected {e}");
+            return ExitCodes.Unexpected;
+        }
     }
 
     private static int PrintUsage(TextWriter writer, int code)
