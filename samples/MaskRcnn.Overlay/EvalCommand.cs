@@ -47,13 +47,34 @@ internal static class EvalCommand
             }
             foreach (var type in new[] { CocoIouType.Bbox, CocoIouType.Segm })
             {
-                if (type == CocoIouType.Segm && results.Count > 0 && results.Any(r => r.Segmentation is null)) continue;
-                Print(stdout, type, CocoEvaluator.Evaluate(dataset, results, type));
+                var withoutMask = results.Count(r => r.Segmentation is null);
+                if (type == CocoIouType.Segm && withoutMask > 0)
+                {
+                    stdout.WriteLine($"segm: skipped: {withoutMask} of {results.Count} results have no segmentation.");
+                    continue;
+                }
+                CocoEvaluationResult evaluation;
+                try
+                {
+                    evaluation = CocoEvaluator.Evaluate(dataset, results, type);
+                }
+                catch (ArgumentException e)
+                {
+                    // Results that do not fit the annotations: an image that is not in them, a result without a box.
+                    stderr.WriteLine($"error: {resultsIn}: {e.Message}");
+                    return ExitCodes.BadArguments;
+                }
+                Print(stdout, type, evaluation);
             }
             stdout.WriteLine($"Evaluated {results.Count} detections in {clock.Elapsed.TotalSeconds:0.00} s");
             return ExitCodes.Success;
         }
 
+        if (!Directory.Exists(images))
+        {
+            stderr.WriteLine($"error: --images: the folder '{images}' does not exist.");
+            return ExitCodes.BadArguments;
+        }
         var (modelPath, textGraph, labelsPath) = ModelArguments.Files(args);
         MaskRcnnDetector detector;
         try
@@ -82,6 +103,12 @@ internal static class EvalCommand
             catch (ArgumentException e)
             {
                 stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadArguments;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Per-image read errors are failures inside the run; what escapes it is the results file.
+                stderr.WriteLine($"error: cannot write the results to {resultsPath}: {e.Message}");
                 return ExitCodes.BadArguments;
             }
             Print(stdout, CocoIouType.Bbox, run.Bbox);

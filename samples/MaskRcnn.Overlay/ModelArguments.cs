@@ -87,7 +87,7 @@ internal static class ModelArguments
         return ids;
     }
 
-    private static (int A, int B) ParsePair(string text, char separator, string option, string form)
+    public static (int A, int B) ParsePair(string text, char separator, string option, string form)
     {
         var parts = text.Split(separator);
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a) &&

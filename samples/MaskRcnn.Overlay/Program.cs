@@ -32,6 +32,17 @@ internal static class Program
           info                            OpenCV version, backends, the bundled model
           synthesize DIR [--classes N] [--mask-size S] [--sample FILE.png]
                                           write a synthetic Mask R-CNN model (and a sample image)
+          synthesize-coco DIR             write a COCO dataset of generated scenes for the demo model
+              --images N            number of images (default 100)
+              --image-size WxH      image size (default 800x800)
+              --input-size WxH      network input size the objects are laid out for (default 800x800;
+                                    evaluate with the same --size)
+              --objects MIN:MAX     objects per image (default 1:6)
+              --shapes LIST         rectangle,ellipse,polygon (default rectangle,ellipse)
+              --background B        dark or noisy (default dark)
+              --polygons X          share of rectangles annotated as polygons, 0..1 (default 0)
+              --crowds X            share of objects annotated as crowd regions, 0..1 (default 0)
+              --seed N              the same seed gives the same files (default 0)
           help                            this text
 
         Exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 model error, 4 some inputs failed, 130 cancelled.
@@ -56,6 +67,7 @@ internal static class Program
                 "info" => InfoCommand.Run(Console.Out),
                 "synthesize" => SynthesizeCommand.Run(args[1..], Console.Out),
                 "eval" => EvalCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
+                "synthesize-coco" => SynthesizeCocoCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
                 "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Success),
                 null => PrintUsage(Console.Error, ExitCodes.BadArguments),
                 var other => throw new UsageException($"Unknown command '{other}'."),
@@ -71,6 +83,12 @@ internal static class Program
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.ModelError;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The last resort: the documented exit code 1, with the details, rather than the runtime's abort (134).
+            Console.Error.WriteLine($"error: unexpected {e}");
+            return ExitCodes.Unexpected;
         }
     }
 

@@ -6,8 +6,19 @@ public static class CocoDetectionEvaluation
     /// <summary>
     /// Detects in every image of <paramref name="dataset"/> found under <paramref name="imagesFolder"/>, streams the
     /// results to <paramref name="resultsPath"/> (a pycocotools <c>loadRes</c> file) when given, and evaluates bbox and
-    /// segm as COCOeval does. An image that fails is reported and counted as an image without detections.
+    /// segm as COCOeval does. An image that fails (a missing or undecodable file, a size other than the annotations
+    /// give) is reported in <see cref="CocoDetectionRun.Failures"/> and counted as an image without detections: its
+    /// objects are missed, and the other images count as usual.
     /// </summary>
+    /// <param name="detector">The detector; its labels (or the class id + 1 convention) map classes to categories.</param>
+    /// <param name="dataset">The ground truth.</param>
+    /// <param name="imagesFolder">The folder the images' <c>file_name</c>s are relative to.</param>
+    /// <param name="resultsPath">Where to write the detections as a results file; null to write none.</param>
+    /// <param name="progress">Receives the number of images done so far, failed ones included.</param>
+    /// <param name="cancellationToken">Stops between images; the results file then holds the images done.</param>
+    /// <returns>The counts, the failures and both evaluations.</returns>
+    /// <exception cref="ArgumentException">No class of the model matches a category of the dataset.</exception>
+    /// <exception cref="IOException">The results file cannot be written.</exception>
     public static CocoDetectionRun Run(MaskRcnnDetector detector, CocoDataset dataset, string imagesFolder, string? resultsPath = null,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -42,7 +53,8 @@ public static class CocoDetectionEvaluation
             }
             catch (Exception e) when (e is IOException or InvalidImageException or MaskRcnnException)
             {
-                failures.Add((path, e.Message));
+                failures.Add((path, Reason(e, path)));
+                progress?.Report(processed + failures.Count);
                 continue;
             }
             bbox.EvaluateImage(image.Id, results);
@@ -52,5 +64,16 @@ public static class CocoDetectionEvaluation
             progress?.Report(processed + failures.Count);
         }
         return new CocoDetectionRun(processed, failures, written, bbox.Accumulate(), segm.Accumulate());
+    }
+
+    // Why an image failed, without what the failure list already says: the detector's messages start with the path and
+    // argument exceptions end with " (Parameter 'name')".
+    private static string Reason(Exception e, string path)
+    {
+        if (e is FileNotFoundException) return "the file does not exist.";
+        var message = e.Message;
+        if (e is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{name}')".Length];
+        return message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
     }
 }
