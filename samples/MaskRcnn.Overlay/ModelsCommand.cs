@@ -144,7 +144,10 @@ internal static class ModelsCommand
         }
         reporter.EndLine();
 
-        stdout.WriteLine(result.FromCache ? $"{model.Name} is already in the cache; nothing was downloaded." : $"{model.Name} is ready.");
+        stdout.WriteLine(
+            result.FromCache ? $"{model.Name} is already in the cache; nothing was downloaded."
+            : result.ArchiveSha256 is null ? $"{model.Name} is ready (the frozen graph was already in the cache)."
+            : $"{model.Name} is ready.");
         stdout.WriteLine($"  folder:       {paths.Directory}");
         stdout.WriteLine($"  frozen graph: {result.FrozenGraphPath}");
         stdout.WriteLine($"  text graph:   {result.TextGraphPath ?? "none (make one with OpenCV's samples/dnn/tf_text_graph_mask_rcnn.py and pass it with --text-graph)"}");
