@@ -1,110 +1,376 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using MaskRcnn.Rendering;
+using MaskRcnn.Tracking;
 using OpenCvSharp;
 
 namespace MaskRcnn.Overlay;
 
-/// <summary><c>maskrcnn detect</c>: runs the model over images and folders and writes overlays and JSON results.</summary>
+/// <summary>
+/// <c>maskrcnn detect</c>: runs the model over images, videos, folders and patterns, and writes overlays and JSON
+/// results.
+/// </summary>
 internal static class DetectCommand
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".jp2", ".pgm", ".ppm"];
+    /// <summary>The video codecs offered, each with the container it is written in.</summary>
+    public static readonly IReadOnlyDictionary<string, (string FourCc, string Extension)> VideoCodecs =
+        new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["mjpg"] = ("MJPG", ".avi"),
+            ["mp4v"] = ("mp4v", ".mp4"),
+            ["ffv1"] = ("FFV1", ".mkv"),
+        };
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    private sealed record Job(InputFile Input, string OverlayPath, string JsonPath);
+
+    public static int Run(IReadOnlyList<string> argv, ToolConsole console, CancellationToken cancellation)
     {
         var args = Arguments.Parse(argv, new HashSet<string>(ModelArguments.Flags.Concat(["--json", "--no-overlay", "--recursive"])),
-            new HashSet<string>(ModelArguments.Valued.Concat(["--output"])));
-        if (args.Positional.Count == 0) throw new UsageException("detect needs at least one image or folder, e.g. maskrcnn detect samples/images/shapes.png");
+            new HashSet<string>(ModelArguments.Valued.Concat(["--output", "--workers", "--video-codec"])));
+        if (args.Positional.Count == 0) throw new UsageException("detect needs at least one image, video, folder or pattern, e.g. maskrcnn detect samples/images/shapes.png");
         var output = args.Value("--output") ?? "maskrcnn-output";
         var writeJson = args.Flag("--json");
         var writeOverlay = !args.Flag("--no-overlay");
         if (!writeJson && !writeOverlay) throw new UsageException("--no-overlay without --json would write nothing; add --json.");
-        var inputs = Expand(args.Positional, args.Flag("--recursive"), stderr, out var missing);
+        var workers = args.Integer("--workers", 1, 1, 64);
+        var codecName = args.Value("--video-codec") ?? "mjpg";
+        if (!VideoCodecs.TryGetValue(codecName, out var codec))
+            throw new UsageException($"--video-codec must be mjpg (.avi), mp4v (.mp4) or ffv1 (.mkv), not '{codecName}'.");
 
-        var (modelPath, textGraph, labelsPath) = ModelArguments.Files(args);
-        LabelMap? labels = null;
-        MaskRcnnDetector detector;
+        var failures = new List<string>();
+        var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
+        foreach (var f in failures) console.Error($"error: {f}");
+
+        MaskRcnnDetectorPool pool;
+        string? textGraph = null;
         try
         {
-            labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
-            var options = ModelArguments.Options(args, labels);
-            detector = MaskRcnnDetector.Load(modelPath, textGraph, labels, options);
+            (var modelPath, textGraph, var labelsPath) = ModelArguments.Files(args);
+            var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
+            pool = MaskRcnnDetectorPool.Load(workers, modelPath, textGraph, labels, ModelArguments.Options(args, labels));
+        }
+        catch (ModelLoadException e)
+        {
+            console.Error($"error: {e.Message}{ModelArguments.LoadHint(args, textGraph)}");
+            return ExitCodes.ModelError;
         }
         catch (MaskRcnnException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            console.Error($"error: {e.Message}");
             return ExitCodes.ModelError;
         }
 
-        using (detector)
+        using (pool)
         {
-            if (detector.FallbackReason is { } reason) stderr.WriteLine($"warning: {reason}");
-            stdout.WriteLine($"Model: {detector.ModelName} ({detector.NumClasses} classes) on {detector.Device}; {inputs.Count} image(s) -> {Path.GetFullPath(output)}");
-            var failures = new List<string>(missing);
-            var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            var totals = new double[3];
-            var done = 0;
+            var detector = pool.Template;
+            if (detector.FallbackReason is { } reason) console.Error($"warning: {reason}");
+            var images = inputs.Count(i => i.Kind == InputKind.Image);
+            var videos = inputs.Count - images;
+            var threads = detector.Options.Threads is { } t ? $", {t} OpenCV thread(s)" : "";
+            var parallel = workers > 1 ? $", {workers} workers" : "";
+            console.Out($"Model: {detector.ModelName} ({detector.NumClasses} classes) on {detector.Device}{threads}{parallel}; " +
+                        $"{images} image(s), {videos} video(s) -> {Path.GetFullPath(output)}");
+
+            var jobs = PlanOutputs(inputs, output, codec.Extension, writeOverlay, writeJson, failures, console);
+            var totals = new Totals();
             var clock = Stopwatch.StartNew();
-            var usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var input in inputs)
+            var context = new RunContext(pool, console, totals, failures, writeOverlay, writeJson, codec.FourCc, workers, cancellation);
+
+            RunImages(context, [.. jobs.Where(j => j.Input.Kind == InputKind.Image)]);
+            foreach (var job in jobs.Where(j => j.Input.Kind == InputKind.Video))
             {
-                if (cancellation.IsCancellationRequested)
-                {
-                    stderr.WriteLine($"Stopped after {done} of {inputs.Count} image(s); outputs written so far are kept.");
-                    break;
-                }
-                var stem = UniqueStem(Path.GetFileNameWithoutExtension(input), usedNames);
-                var overlayPath = Path.Combine(output, stem + ".overlay.png");
-                var jsonPath = Path.Combine(output, stem + ".json");
-                if (SamePath(overlayPath, input) || SamePath(jsonPath, input))
-                {
-                    failures.Add($"{input}: its output would overwrite the input; choose another --output folder.");
-                    continue;
-                }
-                try
-                {
-                    using var image = Cv2.ImRead(input, ImreadModes.Unchanged);
-                    if (image.Empty()) throw new InvalidImageException($"{input}: not a decodable image.");
-                    var result = detector.Detect(image);
-                    if (writeOverlay)
-                    {
-                        using var bgr = ToBgr(image);
-                        using var overlay = OverlayRenderer.Render(bgr, result);
-                        AtomicFile.Write(overlayPath, temp =>
-                        {
-                            if (!Cv2.ImWrite(temp, overlay)) throw new IOException($"OpenCV could not write {overlayPath}.");
-                        });
-                    }
-                    if (writeJson)
-                        AtomicFile.Write(jsonPath, temp => { using var s = File.Create(temp); ResultJson.Write(s, input, result); });
-                    foreach (var inst in result.Instances) counts[inst.Label] = counts.GetValueOrDefault(inst.Label) + 1;
-                    totals[0] += result.Timings.Preprocess.TotalMilliseconds;
-                    totals[1] += result.Timings.Forward.TotalMilliseconds;
-                    totals[2] += result.Timings.Postprocess.TotalMilliseconds;
-                    done++;
-                    stdout.WriteLine($"{input}: {result.Instances.Count} instance(s) in {result.Timings.Total.TotalMilliseconds:0} ms");
-                }
-                catch (Exception e) when (e is InvalidImageException or MaskRcnnException or IOException or OpenCVException or UnauthorizedAccessException)
-                {
-                    failures.Add($"{input}: {e.Message}");
-                    stderr.WriteLine($"error: {input}: {e.Message}");
-                }
+                if (cancellation.IsCancellationRequested) break;
+                RunVideo(context, job);
             }
 
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Done: {done} image(s) in {clock.Elapsed.TotalSeconds:0.0} s; instances: {(counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")))}"));
-            if (done > 0)
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Mean per image: preprocess {totals[0] / done:0.0} ms, forward {totals[1] / done:0.0} ms, postprocess {totals[2] / done:0.0} ms"));
+            PrintSummary(console, totals, clock.Elapsed);
             if (failures.Count > 0)
             {
-                stderr.WriteLine($"{failures.Count} input(s) failed:");
-                foreach (var f in failures) stderr.WriteLine($"  {f}");
+                console.Error($"{failures.Count} input(s) failed:");
+                foreach (var f in failures) console.Error($"  {f}");
                 return ExitCodes.SomeInputsFailed;
             }
             return cancellation.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Success;
         }
     }
+
+    private sealed record RunContext(
+        MaskRcnnDetectorPool Pool, ToolConsole Console, Totals Totals, List<string> Failures,
+        bool WriteOverlay, bool WriteJson, string FourCc, int Workers, CancellationToken Cancellation)
+    {
+        public void Fail(string input, string message)
+        {
+            lock (Failures) Failures.Add($"{input}: {message}");
+            Console.Error($"error: {input}: {message}");
+        }
+    }
+
+    /// <summary>Names each input's outputs (unique within the run) and refuses any output that would replace an input.</summary>
+    private static List<Job> PlanOutputs(List<InputFile> inputs, string output, string videoExtension, bool writeOverlay, bool writeJson,
+        List<string> failures, ToolConsole console)
+    {
+        var inputPaths = new HashSet<string>(inputs.Select(i => Path.GetFullPath(i.Path)), Inputs.PathComparer);
+        var usedStems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var jobs = new List<Job>();
+        foreach (var input in inputs)
+        {
+            var stem = UniqueStem(Path.GetFileNameWithoutExtension(input.Path), usedStems);
+            var job = input.Kind == InputKind.Image
+                ? new Job(input, Path.Combine(output, stem + ".overlay.png"), Path.Combine(output, stem + ".json"))
+                : new Job(input, Path.Combine(output, stem + ".overlay" + videoExtension), Path.Combine(output, stem + ".jsonl"));
+            var written = new List<string>();
+            if (writeOverlay) written.Add(job.OverlayPath);
+            if (writeJson) written.Add(job.JsonPath);
+            if (written.FirstOrDefault(p => inputPaths.Contains(Path.GetFullPath(p))) is { } clash)
+            {
+                var message = $"{input.Path}: its output {clash} would overwrite an input; choose another --output folder.";
+                failures.Add(message);
+                console.Error($"error: {message}");
+                continue;
+            }
+            jobs.Add(job);
+        }
+        return jobs;
+    }
+
+    // ---------------------------------------------------------------- images
+
+    private static void RunImages(RunContext context, List<Job> jobs)
+    {
+        if (jobs.Count == 0) return;
+        var done = 0;
+        using (var progress = jobs.Count > 1 ? context.Console.StartProgress("", "images", jobs.Count) : null)
+        {
+            Parallel.ForEach(Partitioner.Create(jobs, EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = context.Workers },
+                (job, state) =>
+                {
+                    if (context.Cancellation.IsCancellationRequested)
+                    {
+                        state.Stop();
+                        return;
+                    }
+                    try
+                    {
+                        var result = DetectImage(context, job);
+                        Interlocked.Increment(ref done);
+                        context.Console.Out($"{job.Input.Path}: {result.Instances.Count} instance(s) in {result.Timings.Total.TotalMilliseconds:0} ms");
+                    }
+                    catch (Exception e) when (IsInputError(e))
+                    {
+                        context.Fail(job.Input.Path, e.Message);
+                    }
+                    progress?.Advance();
+                });
+        }
+        if (context.Cancellation.IsCancellationRequested)
+            context.Console.Error($"Stopped after {done} of {jobs.Count} image(s); outputs written so far are kept.");
+    }
+
+    private static DetectionResult DetectImage(RunContext context, Job job)
+    {
+        using var image = Cv2.ImRead(job.Input.Path, ImreadModes.Unchanged);
+        if (image.Empty()) throw new InvalidImageException("not a decodable image.");
+        var result = context.Pool.Detect(image);
+        if (context.WriteOverlay)
+        {
+            using var canvas = ToBgr(image);
+            OverlayRenderer.Draw(canvas, result);
+            AtomicFile.Write(job.OverlayPath, temp =>
+            {
+                if (!Cv2.ImWrite(temp, canvas)) throw new IOException($"OpenCV could not write {job.OverlayPath}.");
+            });
+        }
+        if (context.WriteJson)
+            AtomicFile.Write(job.JsonPath, temp => { using var s = File.Create(temp); ResultJson.Write(s, job.Input.Path, result); });
+        context.Totals.Add(result, frame: false);
+        return result;
+    }
+
+    // ---------------------------------------------------------------- videos
+
+    private static void RunVideo(RunContext context, Job job)
+    {
+        try
+        {
+            var (frames, objects, stopped) = DetectVideo(context, job);
+            var outputs = string.Join(" and ", new[] { context.WriteOverlay ? job.OverlayPath : null, context.WriteJson ? job.JsonPath : null }.OfType<string>());
+            context.Console.Out($"{job.Input.Path}: {frames} frame(s), {objects} object(s) tracked -> {outputs}");
+            if (stopped) context.Console.Error($"Stopped {job.Input.Path} after {frames} frame(s); the frames written so far are kept.");
+        }
+        catch (Exception e) when (IsInputError(e))
+        {
+            context.Fail(job.Input.Path, e.Message);
+        }
+    }
+
+    private static (int Frames, int Objects, bool Stopped) DetectVideo(RunContext context, Job job)
+    {
+        using var capture = new VideoCapture(job.Input.Path);
+        if (!capture.IsOpened())
+            throw new InvalidImageException($"OpenCV cannot open it as a video (it reads {string.Join(", ", Inputs.VideoExtensions)} through FFmpeg).");
+        var fps = capture.Fps;
+        if (!(fps is > 0 and < 1000)) fps = 25;
+        var announced = (long)capture.FrameCount;
+
+        using var overlayFile = context.WriteOverlay ? PendingFile.Begin(job.OverlayPath) : null;
+        using var jsonFile = context.WriteJson ? PendingFile.Begin(job.JsonPath) : null;
+        VideoWriter? writer = null;
+        FileStream? json = null;
+        var batch = new List<Mat>();
+        try
+        {
+            json = jsonFile is null ? null : new FileStream(jsonFile.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            var tracker = new InstanceTracker();
+            var frame = 0;
+            var stopped = false;
+            Size size = default;
+            using (var progress = context.Console.StartProgress(job.Input.Path, "frames", announced))
+            {
+                var ended = false;
+                while (!ended)
+                {
+                    if (context.Cancellation.IsCancellationRequested)
+                    {
+                        stopped = true;
+                        break;
+                    }
+                    Clear(batch);
+                    while (batch.Count < context.Workers)
+                    {
+                        var mat = new Mat();
+                        if (!capture.Read(mat) || mat.Empty())
+                        {
+                            mat.Dispose();
+                            ended = true;
+                            break;
+                        }
+                        batch.Add(ToBgrInPlace(mat));
+                    }
+                    var results = DetectAll(context.Pool, batch);
+                    for (var k = 0; k < batch.Count; k++, frame++)
+                    {
+                        var image = batch[k];
+                        var result = results[k];
+                        var tracks = tracker.Update(result);
+                        if (overlayFile is not null)
+                        {
+                            if (writer is null)
+                            {
+                                size = image.Size();
+                                writer = new VideoWriter(overlayFile.TemporaryPath, FourCC.FromString(context.FourCc), fps, size);
+                                if (!writer.IsOpened())
+                                    throw new IOException($"OpenCV could not open a {context.FourCc} video writer for {job.OverlayPath}; try another --video-codec.");
+                            }
+                            if (image.Size() != size)
+                                throw new InvalidImageException($"frame {frame} is {image.Width}x{image.Height}, not {size.Width}x{size.Height} as the first frame.");
+                            // Colour by track id: an object keeps its colour from frame to frame.
+                            OverlayRenderer.Draw(image, result, colorIndex: (_, n) => tracks[n]);
+                            writer.Write(image);
+                        }
+                        if (json is not null) ResultJson.WriteFrame(json, job.Input.Path, frame, frame * 1000.0 / fps, result, tracks);
+                        context.Totals.Add(result, frame: true);
+                        progress.Advance();
+                    }
+                }
+            }
+            if (frame == 0)
+            {
+                if (stopped) return (0, 0, true);
+                throw new InvalidImageException("no frame could be read from it.");
+            }
+            writer?.Release();
+            writer?.Dispose();
+            json?.Dispose();
+            overlayFile?.Commit();
+            jsonFile?.Commit();
+            context.Totals.AddVideo();
+            return (frame, tracker.IdCount, stopped);
+        }
+        finally
+        {
+            Clear(batch);
+            writer?.Dispose();
+            json?.Dispose();
+        }
+    }
+
+    private static DetectionResult[] DetectAll(MaskRcnnDetectorPool pool, List<Mat> images)
+    {
+        var results = new DetectionResult[images.Count];
+        if (images.Count == 1)
+        {
+            results[0] = pool.Detect(images[0]);
+            return results;
+        }
+        try
+        {
+            Parallel.For(0, images.Count, k => results[k] = pool.Detect(images[k]));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return results;
+    }
+
+    private static void Clear(List<Mat> mats)
+    {
+        foreach (var m in mats) m.Dispose();
+        mats.Clear();
+    }
+
+    // ---------------------------------------------------------------- summary and helpers
+
+    /// <summary>Counts over the run, added to from several threads.</summary>
+    private sealed class Totals
+    {
+        private readonly object _gate = new();
+        private readonly double[] _stageMs = new double[3];
+
+        public int Images { get; private set; }
+        public int Videos { get; private set; }
+        public int Frames { get; private set; }
+        public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+        public IReadOnlyList<double> StageMs => _stageMs;
+
+        public void Add(DetectionResult result, bool frame)
+        {
+            lock (_gate)
+            {
+                if (frame) Frames++;
+                else Images++;
+                foreach (var inst in result.Instances) Counts[inst.Label] = Counts.GetValueOrDefault(inst.Label) + 1;
+                _stageMs[0] += result.Timings.Preprocess.TotalMilliseconds;
+                _stageMs[1] += result.Timings.Forward.TotalMilliseconds;
+                _stageMs[2] += result.Timings.Postprocess.TotalMilliseconds;
+            }
+        }
+
+        public void AddVideo()
+        {
+            lock (_gate) Videos++;
+        }
+    }
+
+    private static void PrintSummary(ToolConsole console, Totals totals, TimeSpan elapsed)
+    {
+        var what = $"{totals.Images} image(s)";
+        if (totals.Frames > 0) what += $", {totals.Frames} video frame(s) of {totals.Videos} video(s)";
+        var counts = totals.Counts.Count == 0 ? "none" : string.Join(", ", totals.Counts.Select(c => $"{c.Key} {c.Value}"));
+        console.Out(string.Create(CultureInfo.InvariantCulture, $"Done: {what} in {elapsed.TotalSeconds:0.0} s; instances: {counts}"));
+        var n = totals.Images + totals.Frames;
+        if (n == 0) return;
+        var per = totals.Frames == 0 ? "image" : totals.Images == 0 ? "frame" : "image or frame";
+        var ms = totals.StageMs;
+        console.Out(string.Create(CultureInfo.InvariantCulture,
+            $"Mean per {per}: preprocess {ms[0] / n:0.0} ms, forward {ms[1] / n:0.0} ms, postprocess {ms[2] / n:0.0} ms"));
+    }
+
+    private static bool IsInputError(Exception e) =>
+        e is InvalidImageException or MaskRcnnException or IOException or OpenCVException or UnauthorizedAccessException;
 
     private static Mat ToBgr(Mat image)
     {
@@ -118,25 +384,12 @@ internal static class DetectCommand
         return bgr;
     }
 
-    private static List<string> Expand(IEnumerable<string> items, bool recursive, TextWriter stderr, out List<string> missing)
+    private static Mat ToBgrInPlace(Mat frame)
     {
-        var files = new List<string>();
-        missing = [];
-        foreach (var item in items)
-        {
-            if (Directory.Exists(item))
-            {
-                var found = Directory.EnumerateFiles(item, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                    .Order(StringComparer.Ordinal).ToList();
-                if (found.Count == 0) stderr.WriteLine($"warning: {item} holds no images{(recursive ? "" : " (add --recursive for subfolders)")}.");
-                files.AddRange(found);
-            }
-            else if (File.Exists(item)) files.Add(item);
-            else missing.Add($"{item}: no such file or folder.");
-        }
-        foreach (var m in missing) stderr.WriteLine($"error: {m}");
-        return files;
+        if (frame.Type() == MatType.CV_8UC3) return frame;
+        var bgr = ToBgr(frame);
+        frame.Dispose();
+        return bgr;
     }
 
     private static string UniqueStem(string stem, HashSet<string> used)
@@ -145,7 +398,4 @@ internal static class DetectCommand
         for (var i = 2; !used.Add(candidate); i++) candidate = $"{stem}-{i}";
         return candidate;
     }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

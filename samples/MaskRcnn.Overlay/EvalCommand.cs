@@ -75,12 +75,18 @@ internal static class EvalCommand
             stderr.WriteLine($"error: --images: the folder '{images}' does not exist.");
             return ExitCodes.BadArguments;
         }
-        var (modelPath, textGraph, labelsPath) = ModelArguments.Files(args);
         MaskRcnnDetector detector;
+        string? textGraph = null;
         try
         {
+            (var modelPath, textGraph, var labelsPath) = ModelArguments.Files(args);
             var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
             detector = MaskRcnnDetector.Load(modelPath, textGraph, labels, ModelArguments.Options(args, labels));
+        }
+        catch (ModelLoadException e)
+        {
+            stderr.WriteLine($"error: {e.Message}{ModelArguments.LoadHint(args, textGraph)}");
+            return ExitCodes.ModelError;
         }
         catch (MaskRcnnException e)
         {

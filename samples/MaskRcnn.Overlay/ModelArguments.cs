@@ -1,4 +1,5 @@
 using System.Globalization;
+using MaskRcnn.Models;
 using OpenCvSharp;
 
 namespace MaskRcnn.Overlay;
@@ -6,11 +7,17 @@ namespace MaskRcnn.Overlay;
 /// <summary>The model, labels and detection options named on the command line.</summary>
 internal static class ModelArguments
 {
-    public static readonly string[] Valued = ["--model", "--text-graph", "--labels", "--score", "--mask-threshold", "--classes", "--size", "--keep-aspect", "--device", "--fallback", "--threads", "--max-instances"];
+    public static readonly string[] Valued = ["--model", "--text-graph", "--labels", "--score", "--mask-threshold", "--classes", "--size", "--keep-aspect", "--device", "--fallback", "--threads", "--max-instances", "--cache"];
     public static readonly string[] Flags = ["--bgr"];
 
     public static string DemoDirectory => Path.Combine(AppContext.BaseDirectory, "models", "demo");
 
+    /// <summary>
+    /// The model files: the bundled demo model without <c>--model</c>; the cached files of a catalogue model when
+    /// <c>--model</c> names one (and no file of that name exists); else the files named. <c>--text-graph</c> and
+    /// <c>--labels</c> override the cached ones.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A catalogue model is not in the cache.</exception>
     public static (string Model, string? TextGraph, string? Labels) Files(Arguments args)
     {
         var model = args.Value("--model");
@@ -19,7 +26,28 @@ internal static class ModelArguments
             var dir = DemoDirectory;
             return (Path.Combine(dir, "weights.pb"), Path.Combine(dir, "graph.pbtxt"), args.Value("--labels") ?? Path.Combine(dir, "labels.txt"));
         }
+        if (!File.Exists(model) && ModelCatalog.TryFind(model, out var entry))
+        {
+            var cache = new ModelCache(args.Value("--cache"));
+            var paths = cache.PathsFor(entry);
+            if (!File.Exists(paths.FrozenGraph))
+            {
+                var cacheOption = args.Value("--cache") is { } c ? $" --cache {c}" : "";
+                throw new ModelLoadException(
+                    $"The catalogue model '{entry.Name}' is not downloaded (looked in {paths.Directory}). Run: maskrcnn models download {entry.Name}{cacheOption}");
+            }
+            return (paths.FrozenGraph,
+                args.Value("--text-graph") ?? (File.Exists(paths.TextGraph) ? paths.TextGraph : null),
+                args.Value("--labels") ?? (File.Exists(paths.Labels) ? paths.Labels : null));
+        }
         return (model, args.Value("--text-graph"), args.Value("--labels"));
+    }
+
+    /// <summary>A hint for a model that failed to load: a catalogue model without a text graph needs one.</summary>
+    public static string LoadHint(Arguments args, string? textGraph)
+    {
+        if (textGraph is not null || args.Value("--model") is not { } model || File.Exists(model) || !ModelCatalog.TryFind(model, out var entry)) return "";
+        return $" The cache has no text graph for '{entry.Name}': make one with OpenCV's samples/dnn/tf_text_graph_mask_rcnn.py and pass it with --text-graph.";
     }
 
     public static MaskRcnnOptions Options(Arguments args, LabelMap? labels)

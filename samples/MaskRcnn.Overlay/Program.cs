@@ -9,12 +9,18 @@ internal static class Program
         maskrcnn: Mask R-CNN instance segmentation over OpenCV's DNN module.
 
         Commands:
-          detect <images or folders...>   detect instances; write overlays (and --json results)
-              --output DIR          output folder (default maskrcnn-output)
-              --json                also write <name>.json results
-              --no-overlay          write no overlay images
+          detect <inputs...>              detect instances; write overlays (and --json results)
+                                          inputs: images, videos (.mp4 .avi .mkv .mov), folders, and patterns
+                                          such as 'photos/*.jpg' or 'shots/**/*.png' (quote them)
+              --output DIR          output folder (default maskrcnn-output); inputs are never overwritten
+              --json                also write <name>.json per image and <name>.jsonl (a line per frame) per video
+              --no-overlay          write no overlay images or videos
               --recursive           search folders recursively
-              --model FILE.pb       model (default: the bundled synthetic demo model)
+              --video-codec C       overlay video: mjpg (.avi, default), mp4v (.mp4) or ffv1 (.mkv, lossless)
+              --workers N           images (or video frames) detected in parallel, one net each (default 1)
+              --model M             a catalogue model name (see 'models list'; must be downloaded) or a .pb file
+                                    (default: the bundled synthetic demo model)
+              --cache DIR           model cache folder for catalogue names (default: MASKRCNN_MODEL_CACHE or per-user)
               --text-graph FILE     OpenCV text graph (.pbtxt) for the model
               --labels FILE         labels: one per line, or a TF label_map.pbtxt
               --score X             minimum score, 0..1 (default 0.5)
@@ -25,10 +31,15 @@ internal static class Program
               --keep-aspect MIN:MAX keep-aspect input size (e.g. 800:1365)
               --device D            cpu, opencl, opencl-fp16, cuda, cuda-fp16 (default cpu)
               --fallback fail|cpu   when the device is unavailable (default fail)
-              --threads N           OpenCV threads
+              --threads N           OpenCV worker threads (process-wide; default: OpenCV's choice)
               --bgr                 feed BGR instead of RGB to the network
           eval --annotations instances.json (--images DIR [--output results.json] | --results results.json)
-                                          COCO bbox and segm evaluation of the model (or of a results file)
+                                          COCO bbox and segm evaluation of the model (or of a results file);
+                                          takes the model options above
+          models list [--cache DIR]       the model catalogue, its checksums and what is in the cache
+          models download NAME [--cache DIR] [--force] [--keep-archive] [--no-text-graph]
+                                          download a catalogue model into the cache
+          models path NAME [--cache DIR]  print the model's cache folder (exit 3 when not downloaded)
           info                            OpenCV version, backends, the bundled model
           synthesize DIR [--classes N] [--mask-size S] [--sample FILE.png]
                                           write a synthetic Mask R-CNN model (and a sample image)
@@ -45,7 +56,10 @@ internal static class Program
               --seed N              the same seed gives the same files (default 0)
           help                            this text
 
-        Exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 model error, 4 some inputs failed, 130 cancelled.
+        Environment: MASKRCNN_MODEL_CACHE moves the model cache; MASKRCNN_MODEL_BASE_URL makes 'models download'
+        fetch from a mirror laid out like the original servers.
+        Exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 model error (or failed download),
+        4 some inputs failed, 130 interrupted (Ctrl+C; outputs written so far are kept).
         """;
 
     public static int Main(string[] args)
@@ -53,7 +67,7 @@ internal static class Program
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
-            // The first Ctrl+C finishes the current image and stops; a second one ends the process.
+            // The first Ctrl+C finishes the current image or frame and stops; a second one ends the process.
             if (cancellation.IsCancellationRequested) return;
             e.Cancel = true;
             cancellation.Cancel();
@@ -63,7 +77,8 @@ internal static class Program
             OpenCvRuntime.EnsureLoaded();
             return args.FirstOrDefault() switch
             {
-                "detect" => DetectCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
+                "detect" => DetectCommand.Run(args[1..], new ToolConsole(Console.Out, Console.Error, !Console.IsOutputRedirected), cancellation.Token),
+                "models" => ModelsCommand.Run(args[1..], Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token),
                 "info" => InfoCommand.Run(Console.Out),
                 "synthesize" => SynthesizeCommand.Run(args[1..], Console.Out),
                 "eval" => EvalCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
@@ -87,7 +102,7 @@ internal static class Program
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The last resort: the documented exit code 1, with the details, rather than the runtime's abort (134).
-            Console.Error.WriteLine($"error: unexpected {e}");
+            Console.Error.WriteLine($"error: unexpected failure: {e}");
             return ExitCodes.Unexpected;
         }
     }

@@ -3,14 +3,38 @@ using MaskRcnn.Coco;
 
 namespace MaskRcnn.Overlay;
 
-/// <summary>Writes the tool's machine-readable result for one image.</summary>
+/// <summary>Writes the tool's machine-readable results: one JSON file per image, one JSON line per video frame.</summary>
 internal static class ResultJson
 {
+    private static readonly byte[] NewLine = [(byte)'\n'];
+
+    /// <summary>The result for one image, as an indented JSON document.</summary>
     public static void Write(Stream stream, string imagePath, DetectionResult result)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteString("image", imagePath);
+        WriteBody(w, result, null);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The result for one video frame, as one line of JSON; each instance carries its track id.</summary>
+    public static void WriteFrame(Stream stream, string videoPath, int frame, double timeMs, DetectionResult result, IReadOnlyList<int> tracks)
+    {
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("video", videoPath);
+            w.WriteNumber("frame", frame);
+            w.WriteNumber("timeMs", Math.Round(timeMs, 3));
+            WriteBody(w, result, tracks);
+            w.WriteEndObject();
+        }
+        stream.Write(NewLine);
+    }
+
+    private static void WriteBody(Utf8JsonWriter w, DetectionResult result, IReadOnlyList<int>? tracks)
+    {
         w.WriteNumber("width", result.ImageWidth);
         w.WriteNumber("height", result.ImageHeight);
         w.WriteNumber("inputWidth", result.InputWidth);
@@ -21,9 +45,11 @@ internal static class ResultJson
         w.WriteNumber("postprocess", Math.Round(result.Timings.Postprocess.TotalMilliseconds, 3));
         w.WriteEndObject();
         w.WriteStartArray("instances");
-        foreach (var inst in result.Instances)
+        for (var n = 0; n < result.Instances.Count; n++)
         {
+            var inst = result.Instances[n];
             w.WriteStartObject();
+            if (tracks is not null) w.WriteNumber("track", tracks[n]);
             w.WriteNumber("classId", inst.ClassId);
             w.WriteString("label", inst.Label);
             w.WriteNumber("score", Math.Round(inst.Score, 6));
@@ -63,6 +89,5 @@ internal static class ResultJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 }
