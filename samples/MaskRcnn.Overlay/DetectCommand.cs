@@ -28,7 +28,7 @@ internal static class DetectCommand
     public static int Run(IReadOnlyList<string> argv, ToolConsole console, CancellationToken cancellation)
     {
         var args = Arguments.Parse(argv, new HashSet<string>(ModelArguments.Flags.Concat(["--json", "--no-overlay", "--recursive"])),
-            new HashSet<string>(ModelArguments.Valued.Concat(["--output", "--workers", "--video-codec"])));
+            new HashSet<string>(ModelArguments.Valued.Concat(["--output", "--workers", "--video-codec", "--progress"])));
         if (args.Positional.Count == 0) throw new UsageException("detect needs at least one image, video, folder or pattern, e.g. maskrcnn detect samples/images/shapes.png");
         var output = args.Value("--output") ?? "maskrcnn-output";
         var writeJson = args.Flag("--json");
@@ -38,6 +38,15 @@ internal static class DetectCommand
         var codecName = args.Value("--video-codec") ?? "mjpg";
         if (!VideoCodecs.TryGetValue(codecName, out var codec))
             throw new UsageException($"--video-codec must be mjpg (.avi), mp4v (.mp4) or ffv1 (.mkv), not '{codecName}'.");
+
+        console.Mode = args.Value("--progress") switch
+        {
+            null or "auto" => console.Mode,
+            "line" => ProgressMode.Line,
+            "plain" => ProgressMode.Plain,
+            "none" => ProgressMode.None,
+            var p => throw new UsageException($"--progress must be auto, line, plain or none, not '{p}'."),
+        };
 
         var failures = new List<string>();
         var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
@@ -152,17 +161,20 @@ internal static class DetectCommand
                         state.Stop();
                         return;
                     }
+                    DetectionResult result;
                     try
                     {
-                        var result = DetectImage(context, job);
-                        Interlocked.Increment(ref done);
-                        context.Console.Out($"{job.Input.Path}: {result.Instances.Count} instance(s) in {result.Timings.Total.TotalMilliseconds:0} ms");
+                        result = DetectImage(context, job);
                     }
                     catch (Exception e) when (IsInputError(e))
                     {
+                        progress?.Advance();
                         context.Fail(job.Input.Path, e.Message);
+                        return;
                     }
+                    Interlocked.Increment(ref done);
                     progress?.Advance();
+                    context.Console.Out($"{job.Input.Path}: {result.Instances.Count} instance(s) in {result.Timings.Total.TotalMilliseconds:0} ms");
                 });
         }
         if (context.Cancellation.IsCancellationRequested)

@@ -18,6 +18,7 @@ internal static class Program
               --recursive           search folders recursively
               --video-codec C       overlay video: mjpg (.avi, default), mp4v (.mp4) or ffv1 (.mkv, lossless)
               --workers N           images (or video frames) detected in parallel, one net each (default 1)
+              --progress P          auto (default: a redrawn line on a terminal, else plain lines), line, plain, none
               --model M             a catalogue model name (see 'models list'; must be downloaded) or a .pb file
                                     (default: the bundled synthetic demo model)
               --cache DIR           model cache folder for catalogue names (default: MASKRCNN_MODEL_CACHE or per-user)
@@ -77,7 +78,7 @@ internal static class Program
             OpenCvRuntime.EnsureLoaded();
             return args.FirstOrDefault() switch
             {
-                "detect" => DetectCommand.Run(args[1..], new ToolConsole(Console.Out, Console.Error, !Console.IsOutputRedirected), cancellation.Token),
+                "detect" => DetectCommand.Run(args[1..], new ToolConsole(Console.Out, Console.Error, Console.IsOutputRedirected ? ProgressMode.Plain : ProgressMode.Line), cancellation.Token),
                 "models" => ModelsCommand.Run(args[1..], Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token),
                 "info" => InfoCommand.Run(Console.Out),
                 "synthesize" => SynthesizeCommand.Run(args[1..], Console.Out),

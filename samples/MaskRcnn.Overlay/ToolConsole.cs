@@ -3,20 +3,31 @@ using System.Globalization;
 
 namespace MaskRcnn.Overlay;
 
-/// <summary>
-/// The tool's output, safe to use from several threads. When stdout is a terminal, progress is one line redrawn in
-/// place (cleared before any other line is written, then drawn again); otherwise progress is written as plain lines,
-/// at each tenth of the work and at least every few seconds, so logs stay readable.
-/// </summary>
+/// <summary>How progress is shown.</summary>
+internal enum ProgressMode
+{
+    /// <summary>One line redrawn in place (cleared before any other line is written, then drawn again).</summary>
+    Line,
+
+    /// <summary>Plain lines, at each tenth of the work and at least every few seconds, so logs stay readable.</summary>
+    Plain,
+
+    /// <summary>No progress.</summary>
+    None,
+}
+
+/// <summary>The tool's output, safe to use from several threads, with progress shown as <see cref="ProgressMode"/> says.</summary>
 #pragma warning disable CA1001 // The meter is only remembered here; whoever starts it disposes it.
-internal sealed class ToolConsole(TextWriter stdout, TextWriter stderr, bool interactive)
+internal sealed class ToolConsole(TextWriter stdout, TextWriter stderr, ProgressMode mode)
 #pragma warning restore CA1001
 {
     private readonly object _gate = new();
     private ProgressMeter? _progress;
     private int _drawnLength;
 
-    public bool Interactive { get; } = interactive;
+    public ProgressMode Mode { get; set; } = mode;
+
+    private bool Interactive => Mode == ProgressMode.Line;
 
     public void Out(string line) => Write(stdout, line);
 
@@ -53,7 +64,7 @@ internal sealed class ToolConsole(TextWriter stdout, TextWriter stderr, bool int
             {
                 if (meter.ShouldRedraw()) DrawProgressLine();
             }
-            else if (meter.ShouldPrintPlain())
+            else if (Mode == ProgressMode.Plain && meter.ShouldPrintPlain())
             {
                 stdout.WriteLine("progress: " + meter.Describe());
                 stdout.Flush();
@@ -113,7 +124,7 @@ internal sealed class ProgressMeter : IDisposable
     private readonly string _name;
     private readonly string _unit;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastRedraw = TimeSpan.MinValue;
+    private TimeSpan? _lastRedraw;
     private TimeSpan _lastPlain;
     private long _lastPlainTenth;
     private long _done;
@@ -141,7 +152,7 @@ internal sealed class ProgressMeter : IDisposable
     internal bool ShouldRedraw()
     {
         var now = _clock.Elapsed;
-        if (now - _lastRedraw < RedrawInterval && Done != Total) return false;
+        if (_lastRedraw is { } last && now - last < RedrawInterval && Done != Total) return false;
         _lastRedraw = now;
         return true;
     }

@@ -85,6 +85,27 @@ public sealed class DetectToolTests : IDisposable
         Assert.Matches(@"Mean per image: preprocess \d+\.\d ms, forward \d+\.\d ms, postprocess \d+\.\d ms", run.Stdout);
     }
 
+    [Fact]
+    public void Patterns_match_names_each_file_is_taken_once_and_progress_can_be_a_redrawn_line()
+    {
+        Directory.CreateDirectory(In("in", "sub"));
+        var scene = RandomScene(51);
+        foreach (var name in new[] { "a1.png", "a2.png", "b1.png", "abc.png", "sub/a3.png" }) scene.Save(In("in", name));
+
+        // a? matches a1 and a2 (not abc); [b]1 matches b1; **/a3 finds sub/a3; a1.png, named again, is taken once.
+        var run = Tool("detect", "in/a?.png", "in/[b]1.png", "in/**/a3.png", "in/a1.png", "--no-overlay", "--json", "--output", "out", "--progress", "line");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["a1.json", "a2.json", "a3.json", "b1.json"], Directory.GetFiles(In("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["in/a1.png", "in/a2.png", "in/b1.png", "in/sub/a3.png"],
+            run.StdoutLines.Where(l => l.EndsWith(" ms", StringComparison.Ordinal) && l.Contains(": 4 instance(s) in ", StringComparison.Ordinal))
+                .Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+        // The progress line is redrawn after carriage returns and wiped with spaces before other lines; no plain lines.
+        Assert.Contains("\r4/4 images (100%), ", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\r {20,}\r", run.Stdout);
+        Assert.DoesNotContain("progress:", run.Stdout, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The objects of the test video, by name: a rectangle R (frames 0-4) and a rectangle N (frames 7-9), which the
     /// demo model scores above the ellipses and so reports first, and three ellipses present throughout. When R
@@ -212,6 +233,7 @@ public sealed class DetectToolTests : IDisposable
     [InlineData("--video-codec must be mjpg", "detect", "x.png", "--video-codec", "h264")]
     [InlineData("--workers must be a number from 1 to 64", "detect", "x.png", "--workers", "0")]
     [InlineData("--no-overlay without --json", "detect", "x.png", "--no-overlay")]
+    [InlineData("--progress must be auto, line, plain or none", "detect", "x.png", "--progress", "fancy")]
     [InlineData("models needs a subcommand", "models")]
     [InlineData("models download needs one model name", "models", "download")]
     [InlineData("Unknown model 'no_such_model'", "models", "download", "no_such_model")]
@@ -336,23 +358,17 @@ public sealed class DetectToolTests : IDisposable
     /// <paramref name="marker"/>, and waits for it to end.</summary>
     private (ProcessResult Result, TimeSpan Waited) Interrupt(string[] args, string marker, int count)
     {
-        using var process = ProcessRunner.Start(ProcessRunner.Dotnet, [ProcessRunner.ToolDll, .. args], _temp.Path, null, out var stdout, out var stderr);
+        using var process = ProcessRunner.Start(ProcessRunner.Dotnet, [ProcessRunner.ToolDll, .. args], _temp.Path, null);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (ProcessRunner.Read(stdout).Split('\n').Count(l => l.Contains(marker, StringComparison.Ordinal)) < count)
+        while (process.Stdout.Split('\n').Count(l => l.Contains(marker, StringComparison.Ordinal)) < count)
         {
-            Assert.False(process.HasExited, $"the tool ended before it could be interrupted:\n{ProcessRunner.Read(stdout)}\n{ProcessRunner.Read(stderr)}");
+            Assert.False(process.HasExited, $"the tool ended before it could be interrupted:\n{process.Stdout}\n{process.Stderr}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the tool made no progress");
             Thread.Sleep(20);
         }
         var waited = clock.Elapsed;
         var kill = ProcessRunner.Run("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], _temp.Path);
         Assert.Equal(0, kill.ExitCode);
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the tool did not stop after SIGINT");
-        }
-        process.WaitForExit();
-        return (new ProcessResult(process.ExitCode, ProcessRunner.Read(stdout), ProcessRunner.Read(stderr)), waited);
+        return (process.Wait(TimeSpan.FromSeconds(60)), waited);
     }
 }

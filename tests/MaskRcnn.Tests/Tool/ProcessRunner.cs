@@ -6,7 +6,8 @@ namespace MaskRcnn.Tests.Tool;
 /// <summary>What a finished process wrote and returned.</summary>
 internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 {
-    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Stdout's lines, split at carriage returns too (a redrawn progress line gives one line per drawing).</summary>
+    public string[] StdoutLines => Stdout.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }
@@ -30,20 +31,12 @@ internal static class ProcessRunner
     public static ProcessResult Run(string fileName, IEnumerable<string> args, string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        using var process = Start(fileName, args, workingDirectory, environment, out var stdout, out var stderr);
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"{fileName} {string.Join(' ', args)} did not finish in time.\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
-        }
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, Read(stdout), Read(stderr));
+        using var running = Start(fileName, args, workingDirectory, environment);
+        return running.Wait(timeout ?? TimeSpan.FromMinutes(3));
     }
 
-    /// <summary>Starts a process whose output is collected into the two builders as it arrives.</summary>
-    public static Process Start(string fileName, IEnumerable<string> args, string workingDirectory,
-        IReadOnlyDictionary<string, string?>? environment, out StringBuilder stdout, out StringBuilder stderr)
+    /// <summary>Starts a process whose output is collected as it arrives.</summary>
+    public static RunningProcess Start(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -64,20 +57,23 @@ internal static class ProcessRunner
                 else info.Environment[name] = value;
             }
         }
-        var process = new Process { StartInfo = info };
+        var process = Process.Start(info)!;
         var output = new StringBuilder();
         var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.Append(e.Data).Append('\n'); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        stdout = output;
-        stderr = error;
-        return process;
+        // Raw text, carriage returns included (line events would split at them).
+        var drained = Task.WhenAll(Pump(process.StandardOutput, output), Pump(process.StandardError, error));
+        return new RunningProcess(process, output, error, drained, $"{fileName} {string.Join(' ', args)}");
     }
 
-    public static string Read(StringBuilder text)
+    private static async Task Pump(StreamReader reader, StringBuilder text)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            lock (text) text.Append(buffer, 0, read);
+    }
+
+    internal static string Read(StringBuilder text)
     {
         lock (text) return text.ToString();
     }
@@ -87,5 +83,37 @@ internal static class ProcessRunner
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
         if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
         return "dotnet";
+    }
+}
+
+/// <summary>A started process and what it has written so far.</summary>
+internal sealed class RunningProcess(Process process, StringBuilder stdout, StringBuilder stderr, Task drained, string commandLine) : IDisposable
+{
+    public int Id => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public string Stdout => ProcessRunner.Read(stdout);
+
+    public string Stderr => ProcessRunner.Read(stderr);
+
+    /// <summary>Waits for the process to end and for all its output; kills it and fails after <paramref name="timeout"/>.</summary>
+    public ProcessResult Wait(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"{commandLine} did not finish in {timeout}.\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}");
+        }
+        process.WaitForExit();
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(30)), $"{commandLine}: its output did not close");
+        return new ProcessResult(process.ExitCode, Stdout, Stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
     }
 }
