@@ -98,7 +98,7 @@ public static class OverlayRenderer
 
     private static void DrawCaption(Mat canvas, Instance inst, Scalar color, double fontScale, int thickness)
     {
-        var text = $"{inst.Label} {inst.Score:0.00}";
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{inst.Label} {inst.Score:0.00}");
         var textThickness = Math.Max(1, thickness);
         var size = Cv2.GetTextSize(text, HersheyFonts.HersheySimplex, fontScale, textThickness, out var baseline);
         var pad = Math.Max(2, textThickness * 2);
