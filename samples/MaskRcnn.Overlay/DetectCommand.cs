@@ -52,24 +52,8 @@ internal static class DetectCommand
         var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
         foreach (var f in failures) console.Error($"error: {f}");
 
-        MaskRcnnDetectorPool pool;
-        string? textGraph = null;
-        try
-        {
-            (var modelPath, textGraph, var labelsPath) = ModelArguments.Files(args);
-            var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
-            pool = MaskRcnnDetectorPool.Load(workers, modelPath, textGraph, labels, ModelArguments.Options(args, labels));
-        }
-        catch (ModelLoadException e)
-        {
-            console.Error($"error: {e.Message}{ModelArguments.LoadHint(args, textGraph)}");
-            return ExitCodes.ModelError;
-        }
-        catch (MaskRcnnException e)
-        {
-            console.Error($"error: {e.Message}");
-            return ExitCodes.ModelError;
-        }
+        var pool = ModelArguments.Load(args, (model, text, labels, options) => MaskRcnnDetectorPool.Load(workers, model, text, labels, options), console.Error);
+        if (pool is null) return ExitCodes.ModelError;
 
         using (pool)
         {

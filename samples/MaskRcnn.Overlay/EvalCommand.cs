@@ -75,24 +75,8 @@ internal static class EvalCommand
             stderr.WriteLine($"error: --images: the folder '{images}' does not exist.");
             return ExitCodes.BadArguments;
         }
-        MaskRcnnDetector detector;
-        string? textGraph = null;
-        try
-        {
-            (var modelPath, textGraph, var labelsPath) = ModelArguments.Files(args);
-            var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
-            detector = MaskRcnnDetector.Load(modelPath, textGraph, labels, ModelArguments.Options(args, labels));
-        }
-        catch (ModelLoadException e)
-        {
-            stderr.WriteLine($"error: {e.Message}{ModelArguments.LoadHint(args, textGraph)}");
-            return ExitCodes.ModelError;
-        }
-        catch (MaskRcnnException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.ModelError;
-        }
+        var detector = ModelArguments.Load(args, (model, text, labels, options) => MaskRcnnDetector.Load(model, text, labels, options), stderr.WriteLine);
+        if (detector is null) return ExitCodes.ModelError;
         using (detector)
         {
             var resultsPath = args.Value("--output") ?? "results.json";

@@ -43,6 +43,30 @@ internal static class ModelArguments
         return (model, args.Value("--text-graph"), args.Value("--labels"));
     }
 
+    /// <summary>
+    /// Loads the model the arguments name with <paramref name="load"/> (a detector or a pool); on a model error reports it
+    /// through <paramref name="error"/> and returns null, for the caller to exit with <see cref="ExitCodes.ModelError"/>.
+    /// </summary>
+    public static T? Load<T>(Arguments args, Func<string, string?, LabelMap?, MaskRcnnOptions, T> load, Action<string> error) where T : class
+    {
+        string? textGraph = null;
+        try
+        {
+            (var modelPath, textGraph, var labelsPath) = Files(args);
+            var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
+            return load(modelPath, textGraph, labels, Options(args, labels));
+        }
+        catch (ModelLoadException e)
+        {
+            error($"error: {e.Message}{LoadHint(args, textGraph)}");
+        }
+        catch (MaskRcnnException e)
+        {
+            error($"error: {e.Message}");
+        }
+        return null;
+    }
+
     /// <summary>A hint for a model that failed to load: a catalogue model without a text graph needs one.</summary>
     public static string LoadHint(Arguments args, string? textGraph)
     {

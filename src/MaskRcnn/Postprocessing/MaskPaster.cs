@@ -18,8 +18,8 @@ internal static class MaskPaster
         Span<int> x0 = width <= 2048 ? stackalloc int[width] : new int[width];
         Span<float> ax = width <= 2048 ? stackalloc float[width] : new float[width];
         Coefficients(size, width, x0, ax);
-        Span<float> rowA = size <= 1024 ? stackalloc float[width] : new float[width];
-        Span<float> rowB = size <= 1024 ? stackalloc float[width] : new float[width];
+        Span<float> rowA = width <= 2048 ? stackalloc float[width] : new float[width];
+        Span<float> rowB = width <= 2048 ? stackalloc float[width] : new float[width];
         Span<int> y0 = height <= 2048 ? stackalloc int[height] : new int[height];
         Span<float> ay = height <= 2048 ? stackalloc float[height] : new float[height];
         Coefficients(size, height, y0, ay);
