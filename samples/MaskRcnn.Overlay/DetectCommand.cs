@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
 using MaskRcnn.Tracking;
 using OpenCvSharp;
@@ -172,7 +173,7 @@ internal static class DetectCommand
         var result = context.Pool.Detect(image);
         if (context.WriteOverlay)
         {
-            using var canvas = ToBgr(image);
+            using var canvas = BgrImage.ToBgr8(image);
             OverlayRenderer.Draw(canvas, result);
             AtomicFile.Write(job.OverlayPath, temp =>
             {
@@ -368,22 +369,10 @@ internal static class DetectCommand
     private static bool IsInputError(Exception e) =>
         e is InvalidImageException or MaskRcnnException or IOException or OpenCVException or UnauthorizedAccessException;
 
-    private static Mat ToBgr(Mat image)
-    {
-        var eight = new Mat();
-        if (image.Depth() == MatType.CV_16U) image.ConvertTo(eight, MatType.MakeType(MatType.CV_8U, image.Channels()), 1.0 / 257);
-        else image.CopyTo(eight);
-        if (eight.Channels() == 3) return eight;
-        var bgr = new Mat();
-        Cv2.CvtColor(eight, bgr, eight.Channels() == 1 ? ColorConversionCodes.GRAY2BGR : ColorConversionCodes.BGRA2BGR);
-        eight.Dispose();
-        return bgr;
-    }
-
     private static Mat ToBgrInPlace(Mat frame)
     {
         if (frame.Type() == MatType.CV_8UC3) return frame;
-        var bgr = ToBgr(frame);
+        var bgr = BgrImage.ToBgr8(frame);
         frame.Dispose();
         return bgr;
     }
