@@ -50,7 +50,8 @@ public static class SyntheticModelBuilder
         var pre = g.Add("Preprocessor/sub", "Sub", [mul, subY], ("T", AttrValue.Of(TensorDataType.DT_FLOAT)));
 
         var features = FeatureExtractor(g, pre, k);
-        var rpn = ProposalGrid(g, features, k, options.MaxObjectCells);
+        var tower = options.RealisticForwardCost ? CostTower.Append(g, pre, k + 1) : null;
+        var rpn = ProposalGrid(g, features, tower, k, options.MaxObjectCells);
         var proposals = FirstStage(g, rpn, options);
         var finalOut = SecondStage(g, features, proposals, options, bands);
         MaskHead(g, features, finalOut, options, bands);
@@ -91,10 +92,12 @@ public static class SyntheticModelBuilder
     // Channels of the run-length state: occupancy, four erosion fronts, four running sums.
     private const int Oc = 0, EL = 1, ER = 2, EU = 3, ED = 4, SL = 5, SR = 6, SU = 7, SD = 8, StateCh = 9;
 
-    private static string ProposalGrid(GraphBuilder g, string features, int bandCount, int maxCells)
+    private static string ProposalGrid(GraphBuilder g, string features, string? tower, int bandCount, int maxCells)
     {
         var fch = bandCount + 1;
         var pooled = g.Pool("Grid/AvgPool", "AvgPool", features, Cell, Cell, "SAME");
+        if (tower is not null)
+            pooled = g.Add("Grid/AddCostTower", "Add", [pooled, tower], ("T", AttrValue.Of(TensorDataType.DT_FLOAT)));
 
         // Occupied when at least half of the cell is object: a very steep ramp around 0.5.
         var wOcc = new float[fch];

@@ -32,6 +32,13 @@ public sealed record SyntheticModelOptions
         ? [0, 2, 17]
         : Enumerable.Range(0, Math.Min(NumClasses, 3)).ToArray());
 
+    /// <summary>
+    /// Adds <see cref="CostTower"/>: a backbone with the arithmetic of the real inception_v2 model (about 54 GFLOPs at
+    /// 800x800, some 18 MB of weights) whose output the model adds with zero weight, so detections are unchanged and
+    /// <c>Forward</c> takes a realistic time. For benchmarks; off by default.
+    /// </summary>
+    public bool RealisticForwardCost { get; init; }
+
     /// <summary>Side of one cell of the proposal grid, in network-input pixels.</summary>
     public const int CellSize = 16;
 
