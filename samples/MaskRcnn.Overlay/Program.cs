@@ -42,8 +42,9 @@ internal static class Program
                                           download a catalogue model into the cache
           models path NAME [--cache DIR]  print the model's cache folder (exit 3 when not downloaded)
           info                            OpenCV version, backends, the bundled model
-          synthesize DIR [--classes N] [--mask-size S] [--sample FILE.png]
-                                          write a synthetic Mask R-CNN model (and a sample image)
+          synthesize DIR [--classes N] [--mask-size S] [--realistic-cost] [--sample FILE.png]
+                                          write a synthetic Mask R-CNN model (and a sample image);
+                                          --realistic-cost gives it the forward cost of mask_rcnn_inception_v2
           synthesize-coco DIR             write a COCO dataset of generated scenes for the demo model
               --images N            number of images (default 100)
               --image-size WxH      image size (default 800x800)

@@ -10,7 +10,7 @@ internal static class SynthesizeCommand
 {
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>(), new HashSet<string>(["--classes", "--mask-size", "--sample"]));
+        var args = Arguments.Parse(argv, new HashSet<string>(["--realistic-cost"]), new HashSet<string>(["--classes", "--mask-size", "--sample"]));
         if (args.Positional.Count != 1) throw new UsageException("synthesize needs one output folder, e.g. maskrcnn synthesize models/demo");
         SyntheticModelOptions options;
         try
@@ -19,19 +19,21 @@ internal static class SynthesizeCommand
             {
                 NumClasses = args.Integer("--classes", 3, 1, 1000),
                 MaskSize = args.Integer("--mask-size", 15, 2, 128),
+                RealisticForwardCost = args.Flag("--realistic-cost"),
             }.Validate();
         }
         catch (ArgumentException e)
         {
             throw new UsageException(e.Message);
         }
+        var samplePath = args.Value("--sample");
+        if (samplePath is not null && options != DemoAssets.ModelOptions)
+            throw new UsageException("--sample draws the demo scene, which is made for the default 3-class model; drop --classes/--mask-size/--realistic-cost or --sample.");
         var model = options == DemoAssets.ModelOptions ? DemoAssets.BuildModel() : SyntheticModelBuilder.Build(options);
         var files = model.WriteTo(args.Positional[0]);
         stdout.WriteLine($"Wrote {files.FrozenGraph}, {files.Weights}, {files.TextGraph}, {files.Labels}");
-        if (args.Value("--sample") is { } samplePath)
+        if (samplePath is not null)
         {
-            if (options != DemoAssets.ModelOptions)
-                throw new UsageException("--sample draws the demo scene, which is made for the default 3-class model; drop --classes/--mask-size or --sample.");
             DemoAssets.SampleScene().Save(samplePath);
             stdout.WriteLine($"Wrote {samplePath}");
         }
