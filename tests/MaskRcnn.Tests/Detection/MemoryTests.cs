@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MaskRcnn.Coco;
+using MaskRcnn.Rendering;
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 using Xunit.Abstractions;
@@ -26,11 +28,23 @@ public sealed class MemoryTests(ITestOutputHelper output) : IDisposable
         .Build();
 
     [Fact]
-    public void Two_thousand_detections_keep_process_memory_flat()
+    public void Two_thousand_end_to_end_detections_keep_process_memory_flat()
     {
         using var detector = Models.Load(options: MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) });
         using var image = Scene().ToMat();
-        for (var i = 0; i < 100; i++) detector.Detect(image);
+        // What an app does with each image: detect, draw the overlay, export every mask as RLE and as a full-image mask.
+        int EndToEnd()
+        {
+            var result = detector.Detect(image);
+            using (var overlay = OverlayRenderer.Render(image, result)) Assert.False(overlay.Empty());
+            foreach (var instance in result.Instances)
+            {
+                Assert.Equal(instance.Area, instance.ToCocoRle().Area());
+                Assert.Equal(image.Width * image.Height, instance.FullMask().Length);
+            }
+            return result.Instances.Count;
+        }
+        for (var i = 0; i < 100; i++) EndToEnd();
         var process = Process.GetCurrentProcess();
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -38,7 +52,7 @@ public sealed class MemoryTests(ITestOutputHelper output) : IDisposable
         var before = process.WorkingSet64;
 
         var instances = 0;
-        for (var i = 0; i < 2000; i++) instances += detector.Detect(image).Instances.Count;
+        for (var i = 0; i < 2000; i++) instances += EndToEnd();
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
