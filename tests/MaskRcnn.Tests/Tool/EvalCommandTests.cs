@@ -59,14 +59,14 @@ public sealed partial class EvalCommandTests(EvalToolData data) : IClassFixture<
     }
 
     [Fact]
-    public async Task Eval_runs_the_model_and_then_evaluates_the_results_file_it_wrote()
+    public void Eval_runs_the_model_and_then_evaluates_the_results_file_it_wrote()
     {
         var folder = data.NewFolder();
         var resultsPath = Path.Combine(folder, "out.json");
         var annotations = data.Files.AnnotationsPath;
         var objects = data.Dataset.Annotations.Count;
 
-        var run = await MaskRcnnTool.RunAsync(folder, "eval", "--annotations", annotations, "--images", data.Files.ImagesFolder, "--output", resultsPath, "--size", Size);
+        var run = ProcessRunner.Tool(folder, ["eval", "--annotations", annotations, "--images", data.Files.ImagesFolder, "--output", resultsPath, "--size", Size]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("", run.Stderr);
@@ -79,7 +79,7 @@ public sealed partial class EvalCommandTests(EvalToolData data) : IClassFixture<
         Assert.Equal(objects, results.Count);
         Assert.Equal(data.Expected.Bbox.Stats, CocoEvaluator.Evaluate(data.Dataset, results, CocoIouType.Bbox).Stats);
 
-        var again = await MaskRcnnTool.RunAsync(folder, "eval", "--annotations", annotations, "--results", resultsPath);
+        var again = ProcessRunner.Tool(folder, ["eval", "--annotations", annotations, "--results", resultsPath]);
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal("", again.Stderr);
@@ -102,14 +102,14 @@ public sealed partial class EvalCommandTests(EvalToolData data) : IClassFixture<
     [InlineData("--annotations {A} --results {A}", "error: {A}: A results file must be a JSON list of result objects.")]
     [InlineData("--annotations {A} --images {M}", "error: --images: the folder '{M}' does not exist.")]
     [InlineData("--annotations {A} --images {I} --output {M}/results.json", "error: cannot write the results to {M}/results.json: ")]
-    public async Task Bad_arguments_exit_with_2_and_say_what_is_wrong(string arguments, string message)
+    public void Bad_arguments_exit_with_2_and_say_what_is_wrong(string arguments, string message)
     {
         var missing = Path.Combine(data.Root, "missing");
         string Expand(string text) => text.Replace("{A}", data.Files.AnnotationsPath, StringComparison.Ordinal)
             .Replace("{I}", data.Files.ImagesFolder, StringComparison.Ordinal).Replace("{M}", missing, StringComparison.Ordinal);
         var args = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Expand).Prepend("eval").ToArray();
 
-        var run = await MaskRcnnTool.RunAsync(data.NewFolder(), args);
+        var run = ProcessRunner.Tool(data.NewFolder(), args);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(Expand(message), run.Stderr, StringComparison.Ordinal);
@@ -118,20 +118,20 @@ public sealed partial class EvalCommandTests(EvalToolData data) : IClassFixture<
     }
 
     [Fact]
-    public async Task Results_for_an_image_the_annotations_lack_exit_with_2()
+    public void Results_for_an_image_the_annotations_lack_exit_with_2()
     {
         var folder = data.NewFolder();
         var resultsPath = Path.Combine(folder, "results.json");
         CocoResultsFile.Write(resultsPath, [new CocoResult(999, 1, 0.9, new CocoBox(1, 2, 3, 4))]);
 
-        var run = await MaskRcnnTool.RunAsync(folder, "eval", "--annotations", data.Files.AnnotationsPath, "--results", resultsPath);
+        var run = ProcessRunner.Tool(folder, ["eval", "--annotations", data.Files.AnnotationsPath, "--results", resultsPath]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains($"error: {resultsPath}: A result names image 999, which is not in the ground truth", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_missing_image_is_listed_and_exits_with_4_after_evaluating_the_rest()
+    public void A_missing_image_is_listed_and_exits_with_4_after_evaluating_the_rest()
     {
         var folder = data.NewFolder();
         var images = Path.Combine(folder, "images");
@@ -142,7 +142,7 @@ public sealed partial class EvalCommandTests(EvalToolData data) : IClassFixture<
         var lost = data.Dataset.Annotations.Count(a => a.ImageId == 3);
         Assert.True(lost > 0);
 
-        var run = await MaskRcnnTool.RunAsync(folder, "eval", "--annotations", data.Files.AnnotationsPath, "--images", images, "--size", Size);
+        var run = ProcessRunner.Tool(folder, ["eval", "--annotations", data.Files.AnnotationsPath, "--images", images, "--size", Size]);
 
         Assert.True(run.ExitCode == 4, run.ToString());
         Assert.Equal($"1 image(s) failed:\n  {missing}: the file does not exist.\n", run.Stderr);

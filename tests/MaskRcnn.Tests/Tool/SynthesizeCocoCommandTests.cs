@@ -7,15 +7,15 @@ namespace MaskRcnn.Tests.Tool;
 public sealed class SynthesizeCocoCommandTests
 {
     [Fact]
-    public async Task Writes_the_same_dataset_for_the_same_arguments_and_eval_finds_every_object()
+    public void Writes_the_same_dataset_for_the_same_arguments_and_eval_finds_every_object()
     {
         using var temp = new TempFolder();
         string[] Args(string folder) => ["synthesize-coco", folder, "--images", "12", "--image-size", "320x240", "--input-size", "320x240",
             "--objects", "2:4", "--shapes", "rectangle,ellipse", "--background", "noisy", "--polygons", "0.5", "--crowds", "0.1", "--seed", "9"];
         var a = Path.Combine(temp.Path, "a");
 
-        var run = await MaskRcnnTool.RunAsync(temp.Path, Args(a));
-        var again = await MaskRcnnTool.RunAsync(temp.Path, Args(Path.Combine(temp.Path, "b")));
+        var run = ProcessRunner.Tool(temp.Path, Args(a));
+        var again = ProcessRunner.Tool(temp.Path, Args(Path.Combine(temp.Path, "b")));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(again.ExitCode == 0, again.ToString());
@@ -33,7 +33,7 @@ public sealed class SynthesizeCocoCommandTests
         Assert.EndsWith(evalLine, run.Stdout, StringComparison.Ordinal);
 
         // The command it suggests, as printed.
-        var evaluation = await MaskRcnnTool.RunAsync(temp.Path, ["eval", "--annotations", annotations, "--images", images, "--size", "320x240"]);
+        var evaluation = ProcessRunner.Tool(temp.Path, ["eval", "--annotations", annotations, "--images", images, "--size", "320x240"]);
 
         Assert.True(evaluation.ExitCode == 0, evaluation.ToString());
         Assert.Contains($"\n12 images, {dataset.Annotations.Count} detections in ", evaluation.Stdout, StringComparison.Ordinal);
@@ -48,13 +48,13 @@ public sealed class SynthesizeCocoCommandTests
     [InlineData("{D} --image-size 10x10", "--image-size must be 32..8192 pixels a side, not '10x10'.")]
     [InlineData("{D} --crowds 2", "--crowds must be a number from 0 to 1, not '2'.")]
     [InlineData("{D} --images 1 --objects 400:400", "Image 1: 400 objects did not fit in 100 scenes")]
-    public async Task Bad_arguments_exit_with_2(string arguments, string message)
+    public void Bad_arguments_exit_with_2(string arguments, string message)
     {
         using var temp = new TempFolder();
         var folder = Path.Combine(temp.Path, "dataset");
         var args = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a.Replace("{D}", folder, StringComparison.Ordinal)).Prepend("synthesize-coco").ToArray();
 
-        var run = await MaskRcnnTool.RunAsync(temp.Path, args);
+        var run = ProcessRunner.Tool(temp.Path, args);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
