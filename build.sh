@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two commands of the README quick start.
 #   ./build.sh demo [tool arguments]  run the overlay tool on the bundled demo model and sample image
-#   ./build.sh test [dotnet test arguments]  run the whole test suite and print its summary
+#   ./build.sh test [dotnet test arguments]  run the whole test suite (except the soak test) and print its summary
+#   ./build.sh soak                          run only the soak test (10,000 detections, a few minutes) and print its figures
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -33,10 +34,15 @@ run_demo() {
 
 run_tests() {
   ensure_native_dependencies
+  # The soak test runs for minutes: only `./build.sh soak` runs it, unless a filter of your own is given.
+  local filter=(--filter "Category!=Soak")
+  for argument in "$@"; do
+    case "$argument" in --filter|--filter=*) filter=() ;; esac
+  done
   local log
   log="$(mktemp)"
   set +e
-  dotnet test MaskRcnn.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  dotnet test MaskRcnn.sln -c Release --logger "console;verbosity=normal" "${filter[@]}" "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
   # One closing line with the totals over every test project (both of dotnet test's summary layouts).
@@ -59,8 +65,14 @@ run_tests() {
   return "$status"
 }
 
+run_soak() {
+  ensure_native_dependencies
+  dotnet test tests/MaskRcnn.Tests -c Release --filter "Category=Soak" --logger "console;verbosity=detailed" "$@"
+}
+
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
   test) shift; run_tests "$@" ;;
-  *) echo "usage: ./build.sh demo|test [arguments]" >&2; exit 2 ;;
+  soak) shift; run_soak "$@" ;;
+  *) echo "usage: ./build.sh demo|test|soak [arguments]" >&2; exit 2 ;;
 esac

@@ -168,8 +168,8 @@ internal static class DetectCommand
 
     private static DetectionResult DetectImage(RunContext context, Job job)
     {
-        using var image = Cv2.ImRead(job.Input.Path, ImreadModes.Unchanged);
-        if (image.Empty()) throw new InvalidImageException("not a decodable image.");
+        // Read through the library so a giant image is refused by its header before it is decoded.
+        using var image = ImageFile.Read(job.Input.Path, context.Pool.Template.Options.MaxImagePixels);
         var result = context.Pool.Detect(image);
         if (context.WriteOverlay)
         {

@@ -205,17 +205,9 @@ public sealed class MaskRcnnDetector : IDisposable
     public DetectionResult Detect(string imagePath)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
-        if (!File.Exists(imagePath)) throw new FileNotFoundException($"Image file not found: {imagePath}", imagePath);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(imagePath);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InvalidImageException($"{imagePath}: cannot be read ({e.Message}).", nameof(imagePath), e);
-        }
-        return DetectEncoded(bytes, imagePath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var image = WithSource(imagePath, () => ImageFile.Read(imagePath, Options.MaxImagePixels));
+        return Detect(image);
     }
 
     /// <summary>Decodes an encoded image (PNG, JPEG, ...) and detects instances in it.</summary>
@@ -269,7 +261,8 @@ public sealed class MaskRcnnDetector : IDisposable
         {
             return new DetectionOutcome(index, source, detect(), null);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or ObjectDisposedException or OperationCanceledException))
+        // A disposed detector ends the batch; a disposed image is that image's failure.
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException) && !(e is ObjectDisposedException && _disposed))
         {
             if (_logger is not null) DetectorLog.DetectionFailed(_logger, e, source);
             return new DetectionOutcome(index, source, null, e);
@@ -279,21 +272,20 @@ public sealed class MaskRcnnDetector : IDisposable
     private DetectionResult DetectEncoded(byte[] bytes, string source)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (bytes.Length == 0) throw new InvalidImageException($"{source}: the image is empty (0 bytes).", nameof(bytes));
-        Mat decoded;
+        using var image = WithSource(source, () => ImageFile.Decode(bytes, Options.MaxImagePixels));
+        return Detect(image);
+    }
+
+    /// <summary>Prefixes the image's name to a decoding error, so a message in a batch says which image it was.</summary>
+    private static Mat WithSource(string source, Func<Mat> read)
+    {
         try
         {
-            decoded = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
+            return read();
         }
-        catch (OpenCVException e)
+        catch (InvalidImageException e)
         {
-            throw new InvalidImageException($"{source}: OpenCV could not decode the image ({e.Message}).", nameof(bytes), e);
-        }
-        using (decoded)
-        {
-            if (decoded.Empty())
-                throw new InvalidImageException($"{source}: not a decodable image (truncated, corrupt, or a format OpenCV does not read).", nameof(bytes));
-            return Detect(decoded);
+            throw new InvalidImageException($"{source}: {e.Message}", e.InnerException);
         }
     }
 

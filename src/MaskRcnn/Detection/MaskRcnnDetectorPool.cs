@@ -87,7 +87,20 @@ public sealed class MaskRcnnDetectorPool : IDisposable
         }
         finally
         {
-            if (Volatile.Read(ref _disposed) == 0) _free.Add(detector, CancellationToken.None);
+            Return(detector);
+        }
+    }
+
+    private void Return(MaskRcnnDetector detector)
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        try
+        {
+            _free.Add(detector, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The pool was disposed while this detection ran; the detector is disposed with it.
         }
     }
 

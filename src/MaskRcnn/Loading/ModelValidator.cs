@@ -79,6 +79,8 @@ internal static class ModelValidator
             }
         }
 
+        foreach (var node in topology.Nodes) CheckInputCount(topologySource, node);
+
         var final = topology.Find(DetectionsName)!;
         if (final.Op != "DetectionOutput")
             throw new ModelLoadException(topologySource,
@@ -87,6 +89,11 @@ internal static class ModelValidator
         var numClasses = final.Attr("num_classes") is { Kind: AttrKind.I } nc ? nc.IntValue : 0;
         if (numClasses is <= 0 or > 100_000)
             throw new ModelLoadException(topologySource, $"node '{DetectionsName}' has num_classes {numClasses}; it must be a positive class count.");
+
+        var consts = new Dictionary<string, NodeDef>(binaryConsts, StringComparer.Ordinal);
+        foreach (var node in topology.Nodes.Where(n => n.Op == "Const")) consts.TryAdd(node.Name, node);
+        CheckPredictorWidth(topologySource, model.Name, topology, consts, numClasses, "SecondStageBoxPredictor/ClassPredictor/MatMul", numClasses + 1, "scores for");
+        CheckPredictorWidth(topologySource, model.Name, topology, consts, numClasses, "SecondStageBoxPredictor/BoxEncodingPredictor/MatMul", 4 * numClasses, "4 box values per class for");
 
         return new ValidatedModel(topology, (int)numClasses, binaryConsts.Count, topology.Nodes.Count(n => n.Op != "Const"));
     }
@@ -140,6 +147,55 @@ internal static class ModelValidator
             throw new ModelLoadException(source,
                 $"contains variable node '{variable.Name}' ({variable.Op}); OpenCV runs only frozen graphs. Export with the TF Object Detection API's export_inference_graph.py.");
     }
+
+    /// <summary>
+    /// OpenCV's TensorFlow importer reads a node's inputs by position without checking how many there are, so a node
+    /// with too few (e.g. a MaxPool without its input) makes it read past the end of a protobuf list and crash the
+    /// process. Every op needs at least the inputs the importer reads.
+    /// </summary>
+    private static void CheckInputCount(string source, NodeDef node)
+    {
+        var required = MinimumInputs.TryGetValue(node.Op, out var n) ? n : node.Op is "Placeholder" or "Const" or "NoOp" ? 0 : 1;
+        var data = node.Inputs.Count(i => !i.StartsWith('^'));
+        // No layer OpenCV runs takes thousands of inputs; a node that lists more is damaged or hostile, and
+        // OpenCV's importer walks every input of every node.
+        if (node.Inputs.Count > MaxInputs)
+            throw new ModelLoadException(source, $"node '{node.Name}' ({node.Op}) lists {node.Inputs.Count} inputs, more than the {MaxInputs} any graph OpenCV runs needs; the file is damaged.");
+        if (data < required)
+            throw new ModelLoadException(source,
+                $"node '{node.Name}' ({node.Op}) has {data} input(s) but needs {required}; the graph is damaged. Regenerate it, or use the original file.");
+    }
+
+    /// <summary>
+    /// A text graph made for another model declares its own class count, and OpenCV only finds out at the first
+    /// forward pass (a DetectionOutput shape assertion). The second-stage predictors' weights say how many classes the
+    /// weights were trained for.
+    /// </summary>
+    private static void CheckPredictorWidth(string source, string weightsSource, GraphDef topology, Dictionary<string, NodeDef> consts,
+        long numClasses, string predictor, long expected, string meaning)
+    {
+        var node = topology.Find(predictor);
+        if (node is null) return;
+        var weights = node.Inputs.Select(InputNodeName).Select(consts.GetValueOrDefault).FirstOrDefault(c => c is not null);
+        if (weights?.ConstValue?.Shape.Dims is not { Count: 2 } dims || dims[1] == expected) return;
+        throw new ModelLoadException(source,
+            $"declares {numClasses} classes (num_classes of '{DetectionsName}'), " +
+            $"but '{weights.Name}' in {weightsSource} has shape {weights.ConstValue.Shape}, not {expected} columns ({meaning} each class). " +
+            "The text graph was made for another model: use the .pbtxt made for these weights.");
+    }
+
+    private const int MaxInputs = 10_000;
+
+    private static readonly Dictionary<string, int> MinimumInputs = new(StringComparer.Ordinal)
+    {
+        ["Placeholder"] = 0, ["Const"] = 0, ["NoOp"] = 0,
+        ["Conv2D"] = 2, ["DepthwiseConv2dNative"] = 2, ["Conv2DBackpropInput"] = 3, ["BiasAdd"] = 2, ["MatMul"] = 2,
+        ["Add"] = 2, ["AddV2"] = 2, ["Sub"] = 2, ["Mul"] = 2, ["RealDiv"] = 2, ["Maximum"] = 2, ["Minimum"] = 2,
+        ["ConcatV2"] = 2, ["Concat"] = 2, ["Reshape"] = 2, ["Transpose"] = 2, ["Mean"] = 2, ["Sum"] = 2, ["Max"] = 2,
+        ["Pad"] = 2, ["ResizeBilinear"] = 2, ["ResizeNearestNeighbor"] = 2, ["Split"] = 2, ["PriorBox"] = 2,
+        ["Slice"] = 3, ["CropAndResize"] = 3, ["DetectionOutput"] = 3, ["StridedSlice"] = 4,
+        ["FusedBatchNorm"] = 5, ["FusedBatchNormV3"] = 5,
+    };
 
     private static void CheckConst(string source, NodeDef node)
     {

@@ -93,7 +93,7 @@ public sealed class CocoDetectionEvaluationTests(DemoCocoData data) : IClassFixt
         Assert.Equal(29, run.ImagesProcessed);
         Assert.Equal([File(2), File(5), File(9)], run.Failures.Select(f => f.Image));
         Assert.Equal(
-            ["the file does not exist.", "not a decodable image (truncated, corrupt, or a format OpenCV does not read).", "the file is 160x160 but the annotations say 320x320."],
+            ["the file does not exist.", "not a decodable image. It is truncated, corrupt, or in a format OpenCV does not read.", "the file is 160x160 but the annotations say 320x320."],
             run.Failures.Select(f => f.Error));
         Assert.Equal(Enumerable.Range(1, 32), reports); // failed images are reported too
 
