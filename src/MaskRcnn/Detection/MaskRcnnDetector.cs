@@ -205,17 +205,9 @@ public sealed class MaskRcnnDetector : IDisposable
     public DetectionResult Detect(string imagePath)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
-        if (!File.Exists(imagePath)) throw new FileNotFoundException($"Image file not found: {imagePath}", imagePath);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(imagePath);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InvalidImageException($"{imagePath}: cannot be read ({e.Message}).", nameof(imagePath), e);
-        }
-        return DetectEncoded(bytes, imagePath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var decoded = ImageDecoder.Read(imagePath);
+        return Detect(decoded);
     }
 
     /// <summary>Decodes an encoded image (PNG, JPEG, ...) and detects instances in it.</summary>
@@ -279,22 +271,8 @@ public sealed class MaskRcnnDetector : IDisposable
     private DetectionResult DetectEncoded(byte[] bytes, string source)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (bytes.Length == 0) throw new InvalidImageException($"{source}: the image is empty (0 bytes).", nameof(bytes));
-        Mat decoded;
-        try
-        {
-            decoded = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
-        }
-        catch (OpenCVException e)
-        {
-            throw new InvalidImageException($"{source}: OpenCV could not decode the image ({e.Message}).", nameof(bytes), e);
-        }
-        using (decoded)
-        {
-            if (decoded.Empty())
-                throw new InvalidImageException($"{source}: not a decodable image (truncated, corrupt, or a format OpenCV does not read).", nameof(bytes));
-            return Detect(decoded);
-        }
+        using var decoded = ImageDecoder.Decode(bytes, source);
+        return Detect(decoded);
     }
 
     private (Mat Detections, Mat Masks) Forward(Mat blob, int width, int height, Size inputSize)
