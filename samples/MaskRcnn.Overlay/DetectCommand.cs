@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using MaskRcnn.Pipeline;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
 using MaskRcnn.Tracking;
@@ -35,7 +35,8 @@ internal static class DetectCommand
         var writeJson = args.Flag("--json");
         var writeOverlay = !args.Flag("--no-overlay");
         if (!writeJson && !writeOverlay) throw new UsageException("--no-overlay without --json would write nothing; add --json.");
-        var workers = args.Integer("--workers", 1, 1, 64);
+        var defaults = DetectionPipelineOptions.Default;
+        var workers = args.Integer("--workers", defaults.Detectors, 1, 64);
         var codecName = args.Value("--video-codec") ?? "mjpg";
         if (!VideoCodecs.TryGetValue(codecName, out var codec))
             throw new UsageException($"--video-codec must be mjpg (.avi), mp4v (.mp4) or ffv1 (.mkv), not '{codecName}'.");
@@ -53,16 +54,18 @@ internal static class DetectCommand
         var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
         foreach (var f in failures) console.Error($"error: {f}");
 
-        var pool = ModelArguments.Load(args, (model, text, labels, options) => MaskRcnnDetectorPool.Load(workers, model, text, labels, options), console.Error);
-        if (pool is null) return ExitCodes.ModelError;
+        // --workers nets; the OpenCV thread count and the window of images held follow the measured defaults.
+        var pipeline = ModelArguments.Load(args, (model, text, labels, options) => DetectionPipeline.Load(model, text, labels, options,
+            defaults with { Detectors = workers, OpenCvThreads = options.Threads ?? defaults.OpenCvThreads, Capacity = Math.Max(defaults.Capacity, workers) }), console.Error);
+        if (pipeline is null) return ExitCodes.ModelError;
 
-        using (pool)
+        using (pipeline)
         {
-            var detector = pool.Template;
+            var detector = pipeline.Pool.Template;
             if (detector.FallbackReason is { } reason) console.Error($"warning: {reason}");
             var images = inputs.Count(i => i.Kind == InputKind.Image);
             var videos = inputs.Count - images;
-            var threads = detector.Options.Threads is { } t ? $", {t} OpenCV thread(s)" : "";
+            var threads = args.Value("--threads") is not null ? $", {pipeline.Options.OpenCvThreads} OpenCV thread(s)" : "";
             var parallel = workers > 1 ? $", {workers} workers" : "";
             console.Out($"Model: {detector.ModelName} ({detector.NumClasses} classes) on {detector.Device}{threads}{parallel}; " +
                         $"{images} image(s), {videos} video(s) -> {Path.GetFullPath(output)}");
@@ -70,7 +73,7 @@ internal static class DetectCommand
             var jobs = PlanOutputs(inputs, output, codec.Extension, writeOverlay, writeJson, failures, console);
             var totals = new Totals();
             var clock = Stopwatch.StartNew();
-            var context = new RunContext(pool, console, totals, failures, writeOverlay, writeJson, codec.FourCc, workers, cancellation);
+            var context = new RunContext(pipeline, console, totals, failures, writeOverlay, writeJson, codec.FourCc, cancellation);
 
             RunImages(context, [.. jobs.Where(j => j.Input.Kind == InputKind.Image)]);
             foreach (var job in jobs.Where(j => j.Input.Kind == InputKind.Video))
@@ -91,8 +94,8 @@ internal static class DetectCommand
     }
 
     private sealed record RunContext(
-        MaskRcnnDetectorPool Pool, ToolConsole Console, Totals Totals, List<string> Failures,
-        bool WriteOverlay, bool WriteJson, string FourCc, int Workers, CancellationToken Cancellation)
+        DetectionPipeline Pipeline, ToolConsole Console, Totals Totals, List<string> Failures,
+        bool WriteOverlay, bool WriteJson, string FourCc, CancellationToken Cancellation)
     {
         public void Fail(string input, string message)
         {
@@ -131,25 +134,25 @@ internal static class DetectCommand
 
     // ---------------------------------------------------------------- images
 
+    /// <summary>Runs the images through the pipeline: the next images are decoded and detected while the sink draws
+    /// and writes the previous ones, in input order.</summary>
     private static void RunImages(RunContext context, List<Job> jobs)
     {
         if (jobs.Count == 0) return;
         var done = 0;
         using (var progress = jobs.Count > 1 ? context.Console.StartProgress("", "images", jobs.Count) : null)
         {
-            Parallel.ForEach(Partitioner.Create(jobs, EnumerablePartitionerOptions.NoBuffering),
-                new ParallelOptions { MaxDegreeOfParallelism = context.Workers },
-                (job, state) =>
+            try
+            {
+                // Read through the library so a giant image is refused by its header before it is decoded.
+                var maxPixels = context.Pipeline.Pool.Template.Options.MaxImagePixels;
+                context.Pipeline.Run(jobs, job => ImageFile.Read(job.Input.Path, maxPixels), item =>
                 {
-                    if (context.Cancellation.IsCancellationRequested)
-                    {
-                        state.Stop();
-                        return;
-                    }
-                    DetectionResult result;
+                    var job = item.Input;
                     try
                     {
-                        result = DetectImage(context, job);
+                        if (item.Error is { } error) ExceptionDispatchInfo.Throw(error);
+                        WriteImage(context, job, item.Image!, item.Result!);
                     }
                     catch (Exception e) when (IsInputError(e))
                     {
@@ -157,20 +160,22 @@ internal static class DetectCommand
                         context.Fail(job.Input.Path, e.Message);
                         return;
                     }
-                    Interlocked.Increment(ref done);
+                    done++;
                     progress?.Advance();
-                    context.Console.Out($"{job.Input.Path}: {result.Instances.Count} instance(s) in {result.Timings.Total.TotalMilliseconds:0} ms");
-                });
+                    context.Console.Out($"{job.Input.Path}: {item.Result!.Instances.Count} instance(s) in {item.Result.Timings.Total.TotalMilliseconds:0} ms");
+                }, context.Cancellation);
+            }
+            catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+            {
+                // Reported below; outputs already written are complete.
+            }
         }
         if (context.Cancellation.IsCancellationRequested)
             context.Console.Error($"Stopped after {done} of {jobs.Count} image(s); outputs written so far are kept.");
     }
 
-    private static DetectionResult DetectImage(RunContext context, Job job)
+    private static void WriteImage(RunContext context, Job job, Mat image, DetectionResult result)
     {
-        // Read through the library so a giant image is refused by its header before it is decoded.
-        using var image = ImageFile.Read(job.Input.Path, context.Pool.Template.Options.MaxImagePixels);
-        var result = context.Pool.Detect(image);
         if (context.WriteOverlay)
         {
             using var canvas = BgrImage.ToBgr8(image);
@@ -183,7 +188,6 @@ internal static class DetectCommand
         if (context.WriteJson)
             AtomicFile.Write(job.JsonPath, temp => { using var s = File.Create(temp); ResultJson.Write(s, job.Input.Path, result); });
         context.Totals.Add(result, frame: false);
-        return result;
     }
 
     // ---------------------------------------------------------------- videos
@@ -216,7 +220,6 @@ internal static class DetectCommand
         using var jsonFile = context.WriteJson ? PendingFile.Begin(job.JsonPath) : null;
         VideoWriter? writer = null;
         FileStream? json = null;
-        var batch = new List<Mat>();
         try
         {
             json = jsonFile is null ? null : new FileStream(jsonFile.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -226,31 +229,14 @@ internal static class DetectCommand
             Size size = default;
             using (var progress = context.Console.StartProgress(job.Input.Path, "frames", announced))
             {
-                var ended = false;
-                while (!ended)
+                try
                 {
-                    if (context.Cancellation.IsCancellationRequested)
+                    // The next frames are read and detected while this one is drawn and written; tracking needs them in order.
+                    context.Pipeline.Run(ReadFrames(capture), item =>
                     {
-                        stopped = true;
-                        break;
-                    }
-                    Clear(batch);
-                    while (batch.Count < context.Workers)
-                    {
-                        var mat = new Mat();
-                        if (!capture.Read(mat) || mat.Empty())
-                        {
-                            mat.Dispose();
-                            ended = true;
-                            break;
-                        }
-                        batch.Add(ToBgrInPlace(mat));
-                    }
-                    var results = DetectAll(context.Pool, batch);
-                    for (var k = 0; k < batch.Count; k++, frame++)
-                    {
-                        var image = batch[k];
-                        var result = results[k];
+                        if (item.Error is { } error) ExceptionDispatchInfo.Throw(error);
+                        var image = item.Image!;
+                        var result = item.Result!;
                         var tracks = tracker.Update(result);
                         if (overlayFile is not null)
                         {
@@ -269,8 +255,13 @@ internal static class DetectCommand
                         }
                         if (json is not null) ResultJson.WriteFrame(json, job.Input.Path, frame, frame * 1000.0 / fps, result, tracks);
                         context.Totals.Add(result, frame: true);
+                        frame++;
                         progress.Advance();
-                    }
+                    }, context.Cancellation);
+                }
+                catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+                {
+                    stopped = true;
                 }
             }
             if (frame == 0)
@@ -288,35 +279,24 @@ internal static class DetectCommand
         }
         finally
         {
-            Clear(batch);
             writer?.Dispose();
             json?.Dispose();
         }
     }
 
-    private static DetectionResult[] DetectAll(MaskRcnnDetectorPool pool, List<Mat> images)
+    /// <summary>The video's frames as 8-bit BGR, read as the pipeline asks for them; it owns and disposes each.</summary>
+    private static IEnumerable<Mat> ReadFrames(VideoCapture capture)
     {
-        var results = new DetectionResult[images.Count];
-        if (images.Count == 1)
+        while (true)
         {
-            results[0] = pool.Detect(images[0]);
-            return results;
+            var mat = new Mat();
+            if (!capture.Read(mat) || mat.Empty())
+            {
+                mat.Dispose();
+                yield break;
+            }
+            yield return ToBgrInPlace(mat);
         }
-        try
-        {
-            Parallel.For(0, images.Count, k => results[k] = pool.Detect(images[k]));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        return results;
-    }
-
-    private static void Clear(List<Mat> mats)
-    {
-        foreach (var m in mats) m.Dispose();
-        mats.Clear();
     }
 
     // ---------------------------------------------------------------- summary and helpers
