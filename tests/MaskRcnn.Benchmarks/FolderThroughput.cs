@@ -14,7 +14,7 @@ namespace MaskRcnn.Benchmarks;
 /// <see cref="DetectionPipeline"/> configurations, all in one process and interleaved round by round, so that load
 /// from other processes falls on every configuration alike. Checks that every configuration writes byte-identical
 /// overlays. Run with
-/// <c>dotnet run -c Release --project tests/MaskRcnn.Benchmarks -- throughput [--images 32] [--rounds 3] [--sweep] [--config 2x0x1x6]</c>.
+/// <c>dotnet run -c Release --project tests/MaskRcnn.Benchmarks -- throughput [--images 32] [--rounds 3] [--sweep] [--realistic] [--config 2x0x1x6]</c>.
 /// </summary>
 public static class FolderThroughput
 {
@@ -40,7 +40,9 @@ public static class FolderThroughput
 
     private static void Measure(string root, int imageCount, int rounds, bool sweep, IReadOnlyList<string> args)
     {
-        var model = SyntheticModelBuilder.Build(new SyntheticModelOptions());
+        // --realistic: the model with the cost tower, whose forward takes as long as a real model's.
+        var realistic = args.Contains("--realistic");
+        var model = SyntheticModelBuilder.Build(new SyntheticModelOptions { RealisticForwardCost = realistic });
         var files = model.WriteTo(Path.Combine(root, "model"));
         var input = Path.Combine(root, "in");
         Directory.CreateDirectory(input);
@@ -74,7 +76,7 @@ public static class FolderThroughput
                 configs.Add(Pipeline(n, t, r, c));
         configs = configs.DistinctBy(c => c.Options).ToList();
 
-        Console.WriteLine($"// {imageCount} PNG scenes 640x480 (noisy background, 6 objects), synthetic model at 800x800, {cores} cores, " +
+        Console.WriteLine($"// {imageCount} PNG scenes 640x480 (noisy background, 6 objects), {(realistic ? "cost-realistic" : "synthetic")} model at 800x800, {cores} cores, " +
                           $"OpenCV default threads {openCvDefault}, {rounds} round(s)");
         var labels = LabelMap.Load(files.Labels);
         var pipelines = configs.Where(c => c.Options is not null).ToDictionary(c => c, c => DetectionPipeline.Load(files.Weights, files.TextGraph, labels, options: c.Options));

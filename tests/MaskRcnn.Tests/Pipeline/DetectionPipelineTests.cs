@@ -223,6 +223,8 @@ public sealed class DetectionPipelineTests(SyntheticModels models)
 
         var two = DetectionPipelineOptions.ForProcessors(2);
         Assert.Equal(two, two.Validate());
+        Assert.Equal((1, 2, 1, 4), (two.Detectors, two.OpenCvThreads, two.Readers, two.Capacity));
+        Assert.Equal((4, 16), (DetectionPipelineOptions.ForProcessors(16).Detectors, DetectionPipelineOptions.ForProcessors(16).OpenCvThreads));
         Assert.InRange(two.Capacity, two.Detectors, 4096);
         Assert.Equal(DetectionPipelineOptions.ForProcessors(Environment.ProcessorCount), DetectionPipelineOptions.Default);
     }
