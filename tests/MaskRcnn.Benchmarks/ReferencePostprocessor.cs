@@ -12,6 +12,11 @@ public static class ReferencePostprocessor
     /// <summary>One decoded instance: class, score, box, full-image mask Mat (caller disposes) and outline.</summary>
     public sealed record Result(int ClassId, float Score, Rect Box, Mat FullMask, Point[][] Contours);
 
+    private static long _nativeBytes;
+
+    /// <summary>Bytes of native Mat memory the reference has allocated so far (BenchmarkDotNet counts managed memory only).</summary>
+    public static long NativeBytes => Interlocked.Read(ref _nativeBytes);
+
     /// <summary>Decodes rows above the threshold; masks are read from the row's own index.</summary>
     public static List<Result> Decode(Mat detections, Mat masks, int width, int height, float scoreThreshold, float maskThreshold)
     {
@@ -41,6 +46,8 @@ public static class ReferencePostprocessor
             var full = new Mat(height, width, MatType.CV_8UC1, Scalar.All(0));
             using (var roi = new Mat(full, box)) mask8.CopyTo(roi);
             Cv2.FindContours(mask8, out var contours, out _, RetrievalModes.External, ContourApproximationModes.ApproxSimple, box.Location);
+            // resized and binary are float, mask8 and full are bytes; the channel view allocates nothing.
+            Interlocked.Add(ref _nativeBytes, (long)box.Width * box.Height * (4 + 4 + 1) + (long)width * height);
             results.Add(new Result(classId, score, box, full, contours));
         }
         return results;

@@ -74,7 +74,8 @@ public static class MaskRcnnPostprocessor
             if (rect.Width <= 0 || rect.Height <= 0) continue;
             var classId = (int)row[1];
             var map = masks.Slice((rowIndex * maskClasses + classId) * perMask, perMask).ToArray();
-            var boxMask = new byte[rect.Width * rect.Height];
+            // Every byte is written by the paste, so the array need not be zeroed first.
+            var boxMask = GC.AllocateUninitializedArray<byte>(rect.Width * rect.Height);
             MaskPaster.Paste(map, maskSize, rect.Width, rect.Height, options.MaskThreshold, boxMask);
             var label = labels?.NameOf(classId) ?? $"class {classId}";
             instances.Add(new Instance(rowIndex, classId, label, score, box, rect, imageWidth, imageHeight, map, maskSize, boxMask));

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using OpenCvSharp;
 
 namespace MaskRcnn;
@@ -88,10 +89,10 @@ public sealed class Instance
     }
 
     /// <summary>A new 8-bit single-channel Mat of the box mask (values 0/255); the caller owns it.</summary>
-    public Mat BoxMaskToMat() => ToMat(_boxMask, Box.Width, Box.Height);
+    public Mat BoxMaskToMat() => ToMat(0, 0, Box.Width, Box.Height);
 
     /// <summary>A new 8-bit single-channel Mat of the full-image mask (values 0/255); the caller owns it.</summary>
-    public Mat FullMaskToMat() => ToMat(FullMask(), ImageWidth, ImageHeight);
+    public Mat FullMaskToMat() => ToMat(Box.X, Box.Y, ImageWidth, ImageHeight);
 
     /// <summary>A new 32-bit float Mat of <see cref="MaskProbabilities"/>; the caller owns it.</summary>
     public Mat MaskProbabilitiesToMat()
@@ -111,13 +112,24 @@ public sealed class Instance
         return epsilon > 0 ? contours.Select(c => Cv2.ApproxPolyDP(c, epsilon, true)).ToArray() : contours;
     }
 
-    private static Mat ToMat(byte[] mask, int width, int height)
+    // Writes the box mask as 0/255 straight into the Mat's own memory, placed at (x, y) of a zeroed width x height Mat:
+    // no managed copy of the full image is made.
+    private unsafe Mat ToMat(int x, int y, int width, int height)
     {
-        var mat = new Mat(Math.Max(height, 0), Math.Max(width, 0), MatType.CV_8UC1);
-        if (mask.Length == 0) return mat;
-        var scaled = new byte[mask.Length];
-        for (var i = 0; i < mask.Length; i++) scaled[i] = mask[i] != 0 ? (byte)255 : (byte)0;
-        System.Runtime.InteropServices.Marshal.Copy(scaled, 0, mat.Data, scaled.Length);
+        var mat = new Mat(Math.Max(height, 0), Math.Max(width, 0), MatType.CV_8UC1, Scalar.All(0));
+        if (_boxMask.Length == 0) return mat;
+        var data = new Span<byte>((void*)mat.Data, checked((int)(mat.Step() * mat.Rows)));
+        var step = (int)mat.Step();
+        for (var row = 0; row < Box.Height; row++)
+        {
+            var source = _boxMask.AsSpan(row * Box.Width, Box.Width);
+            var target = data.Slice((y + row) * step + x, Box.Width);
+            var i = 0;
+            for (; i <= source.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
+                Vector128.OnesComplement(Vector128.Equals(Vector128.Create(source.Slice(i, Vector128<byte>.Count)), Vector128<byte>.Zero))
+                    .CopyTo(target.Slice(i));
+            for (; i < source.Length; i++) target[i] = source[i] != 0 ? (byte)255 : (byte)0;
+        }
         return mat;
     }
 

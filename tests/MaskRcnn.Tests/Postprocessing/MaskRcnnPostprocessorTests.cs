@@ -123,6 +123,11 @@ public sealed class MaskRcnnPostprocessorTests
     [InlineData(7, 5, 9)]
     [InlineData(15, 1, 1)]
     [InlineData(28, 300, 17)]
+    // Widths around the 32-pixel vector step: whole steps, a step plus a scalar tail, and nearly the whole image.
+    [InlineData(15, 32, 3)]
+    [InlineData(15, 33, 2)]
+    [InlineData(15, 95, 40)]
+    [InlineData(33, 399, 299)]
     public void Mask_paste_equals_a_reference_Cv2_Resize_then_threshold_decode_pixel_for_pixel(int size, int width, int height)
     {
         // The reference is how OpenCV's sample decodes: Cv2.Resize of the S x S map to the box (INTER_LINEAR), then > 0.5.
@@ -144,6 +149,32 @@ public sealed class MaskRcnnPostprocessorTests
         var differences = Enumerable.Range(0, reference.Length).Where(i => (reference[i] > 0.5f ? 1 : 0) != mask[i]).ToList();
         // Equal except where OpenCV's vectorised arithmetic rounds a value within 1e-6 of the threshold the other way.
         Assert.All(differences, i => Assert.True(Math.Abs(reference[i] - 0.5f) < 1e-6f, $"pixel {i}: reference {reference[i]}, ours {mask[i]}"));
+    }
+
+    [Fact]
+    public void Mask_Mats_hold_the_mask_as_0_and_255_at_the_boxs_place()
+    {
+        var random = new Random(5);
+        // A 37-pixel-wide box: two 16-byte vector steps and a scalar tail per row.
+        var outputs = new Outputs(1, 2, 15).Row(0, 1, 0.9f, 100 / 400f, 30 / 300f, 137 / 400f, 59 / 300f)
+            .Mask(0, 1, (_, _) => (float)random.NextDouble());
+        var instance = Assert.Single(outputs.Decode(400, 300));
+        Assert.Equal(new Rect(100, 30, 37, 29), instance.Box);
+        Assert.InRange(instance.Area, 1, 37 * 29 - 1);
+
+        using var box = instance.BoxMaskToMat();
+        using var full = instance.FullMaskToMat();
+        Assert.Equal((37, 29, MatType.CV_8UC1), (box.Width, box.Height, box.Type()));
+        Assert.Equal((400, 300, MatType.CV_8UC1), (full.Width, full.Height, full.Type()));
+        var boxMask = instance.BoxMask.ToArray();
+        var fullMask = instance.FullMask();
+        for (var y = 0; y < 300; y++)
+            for (var x = 0; x < 400; x++)
+                Assert.Equal(fullMask[y * 400 + x] * 255, full.At<byte>(y, x));
+        for (var y = 0; y < 29; y++)
+            for (var x = 0; x < 37; x++)
+                Assert.Equal(boxMask[y * 37 + x] * 255, box.At<byte>(y, x));
+        Assert.Equal(instance.Area, Cv2.CountNonZero(full));
     }
 
     [Fact]
