@@ -77,6 +77,8 @@ internal static class Program
         try
         {
             OpenCvRuntime.EnsureLoaded();
+            // The tool detects image after image: keep freed native memory for the next one instead of faulting it in again.
+            NativeAllocator.RetainFreedMemory();
             return args.FirstOrDefault() switch
             {
                 "detect" => DetectCommand.Run(args[1..], new ToolConsole(Console.Out, Console.Error, Console.IsOutputRedirected ? ProgressMode.Plain : ProgressMode.Line), cancellation.Token),

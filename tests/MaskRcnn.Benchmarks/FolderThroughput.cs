@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using MaskRcnn.Pipeline;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
+using MaskRcnn.Runtime;
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 
@@ -14,7 +15,7 @@ namespace MaskRcnn.Benchmarks;
 /// <see cref="DetectionPipeline"/> configurations, all in one process and interleaved round by round, so that load
 /// from other processes falls on every configuration alike. Checks that every configuration writes byte-identical
 /// overlays. Run with
-/// <c>dotnet run -c Release --project tests/MaskRcnn.Benchmarks -- throughput [--images 32] [--rounds 3] [--sweep] [--realistic] [--config 2x0x1x6]</c>.
+/// <c>dotnet run -c Release --project tests/MaskRcnn.Benchmarks -- throughput [--images 32] [--rounds 3] [--sweep] [--realistic] [--system-malloc] [--config 2x0x1x6]</c>.
 /// </summary>
 public static class FolderThroughput
 {
@@ -59,6 +60,8 @@ public static class FolderThroughput
             return path;
         }).ToList();
 
+        // As the tool does; both the naive loop and the pipeline run in this process, so both gain alike.
+        var retained = !args.Contains("--system-malloc") && NativeAllocator.RetainFreedMemory();
         var cores = Environment.ProcessorCount;
         var openCvDefault = Cv2.GetNumThreads();
         var configs = new List<Config> { new("naive loop", null), new("pipeline default", DetectionPipelineOptions.Default) };
@@ -77,7 +80,7 @@ public static class FolderThroughput
         configs = configs.DistinctBy(c => c.Options).ToList();
 
         Console.WriteLine($"// {imageCount} PNG scenes 640x480 (noisy background, 6 objects), {(realistic ? "cost-realistic" : "synthetic")} model at 800x800, {cores} cores, " +
-                          $"OpenCV default threads {openCvDefault}, {rounds} round(s)");
+                          $"OpenCV default threads {openCvDefault}, {rounds} round(s), freed native memory {(retained ? "retained" : "returned to the system")}");
         var labels = LabelMap.Load(files.Labels);
         var pipelines = configs.Where(c => c.Options is not null).ToDictionary(c => c, c => DetectionPipeline.Load(files.Weights, files.TextGraph, labels, options: c.Options));
         using var naive = MaskRcnnDetector.Load(files.Weights, files.TextGraph, labels);

@@ -31,17 +31,19 @@ public sealed record DetectionPipelineOptions
 
     /// <summary>
     /// The configuration measured best for <paramref name="processorCount"/> cores (see the README's throughput
-    /// table): one net whose forward pass uses every core, one reader, and a window of four images, so the next image
-    /// is decoded and the previous one drawn and written while the net runs. On 2 cores it matched two single-threaded
-    /// nets within the run-to-run spread (light synthetic model: 1.50-1.68x against 1.23-1.63x the sequential loop;
-    /// cost-realistic model: 1.05x against 1.13x) with half the memory and half the latency per image. Above 4 cores, one net per 4 cores (convolutions scale less than
-    /// linearly over threads); that part is not measured here.
+    /// table): one single-threaded net per core, one reader, and a window of two images per net plus two, so the next
+    /// images are decoded and the previous ones drawn and written while every core runs a forward pass. On 2 cores it
+    /// beat one net using both cores in three runs of four (light synthetic model: 1.63-1.75x against 1.50-1.61x the
+    /// sequential loop; cost-realistic model: 1.13x against 1.05x), at the price of a second net's memory. Nets are
+    /// capped at 8 (each holds its own weights and buffers), with the remaining cores given to OpenCV's threads; that
+    /// part is not measured here.
     /// </summary>
     public static DetectionPipelineOptions ForProcessors(int processorCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(processorCount, 1);
-        var nets = Math.Clamp(processorCount / 4, 1, 64);
-        return new DetectionPipelineOptions { Detectors = nets, OpenCvThreads = Math.Min(processorCount, 1024), Readers = 1, Capacity = 2 * nets + 2 };
+        var nets = Math.Min(processorCount, 8);
+        var threads = processorCount > nets ? Math.Min(processorCount / nets, 1024) : 0;
+        return new DetectionPipelineOptions { Detectors = nets, OpenCvThreads = threads, Readers = 1, Capacity = 2 * nets + 2 };
     }
 
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the option, its value and the valid range.</summary>

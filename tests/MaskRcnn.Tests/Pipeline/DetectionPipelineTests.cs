@@ -223,8 +223,9 @@ public sealed class DetectionPipelineTests(SyntheticModels models)
 
         var two = DetectionPipelineOptions.ForProcessors(2);
         Assert.Equal(two, two.Validate());
-        Assert.Equal((1, 2, 1, 4), (two.Detectors, two.OpenCvThreads, two.Readers, two.Capacity));
-        Assert.Equal((4, 16), (DetectionPipelineOptions.ForProcessors(16).Detectors, DetectionPipelineOptions.ForProcessors(16).OpenCvThreads));
+        Assert.Equal((2, 0, 1, 6), (two.Detectors, two.OpenCvThreads, two.Readers, two.Capacity));
+        var many = DetectionPipelineOptions.ForProcessors(32);
+        Assert.Equal((8, 4, 18), (many.Detectors, many.OpenCvThreads, many.Capacity));
         Assert.InRange(two.Capacity, two.Detectors, 4096);
         Assert.Equal(DetectionPipelineOptions.ForProcessors(Environment.ProcessorCount), DetectionPipelineOptions.Default);
     }
