@@ -304,7 +304,8 @@ public sealed class CocoRle : IEquatable<CocoRle>
     /// <returns>The mask, row by row.</returns>
     public byte[] Decode()
     {
-        var mask = new byte[PixelCount];
+        // DecodeInto writes every byte, so the array need not be zeroed twice.
+        var mask = GC.AllocateUninitializedArray<byte>(PixelCount);
         DecodeInto(mask);
         return mask;
     }
@@ -357,7 +358,7 @@ public sealed class CocoRle : IEquatable<CocoRle>
     /// <returns>The mask, column by column.</returns>
     public byte[] DecodeColumnMajor()
     {
-        var mask = new byte[PixelCount];
+        var mask = GC.AllocateUninitializedArray<byte>(PixelCount);
         DecodeColumnMajorInto(mask);
         return mask;
     }
