@@ -55,8 +55,9 @@ internal static class DetectCommand
         foreach (var f in failures) console.Error($"error: {f}");
 
         // --workers nets; the OpenCV thread count and the window of images held follow the measured defaults.
+        var plan = DetectionPipelineOptions.ForDetectors(workers, Environment.ProcessorCount);
         var pipeline = ModelArguments.Load(args, (model, text, labels, options) => DetectionPipeline.Load(model, text, labels, options,
-            defaults with { Detectors = workers, OpenCvThreads = options.Threads ?? defaults.OpenCvThreads, Capacity = Math.Max(defaults.Capacity, workers) }), console.Error);
+            plan with { OpenCvThreads = options.Threads ?? plan.OpenCvThreads }), console.Error);
         if (pipeline is null) return ExitCodes.ModelError;
 
         using (pipeline)

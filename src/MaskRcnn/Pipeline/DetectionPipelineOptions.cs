@@ -41,9 +41,26 @@ public sealed record DetectionPipelineOptions
     public static DetectionPipelineOptions ForProcessors(int processorCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(processorCount, 1);
-        var nets = Math.Min(processorCount, 8);
-        var threads = processorCount > nets ? Math.Min(processorCount / nets, 1024) : 0;
-        return new DetectionPipelineOptions { Detectors = nets, OpenCvThreads = threads, Readers = 1, Capacity = 2 * nets + 2 };
+        return ForDetectors(Math.Min(processorCount, 8), processorCount);
+    }
+
+    /// <summary>
+    /// <paramref name="detectors"/> nets sharing <paramref name="processorCount"/> cores: each forward pass gets the
+    /// cores per net as OpenCV threads (none, i.e. its own thread only, when that is one core or less), one reader, and
+    /// a window of two images per net plus two.
+    /// </summary>
+    public static DetectionPipelineOptions ForDetectors(int detectors, int processorCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(detectors, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(processorCount, 1);
+        var perNet = processorCount / detectors;
+        return new DetectionPipelineOptions
+        {
+            Detectors = detectors,
+            OpenCvThreads = perNet >= 2 ? Math.Min(perNet, 1024) : 0,
+            Readers = 1,
+            Capacity = 2 * detectors + 2,
+        };
     }
 
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the option, its value and the valid range.</summary>

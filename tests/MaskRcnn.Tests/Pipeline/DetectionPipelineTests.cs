@@ -226,6 +226,9 @@ public sealed class DetectionPipelineTests(SyntheticModels models)
         Assert.Equal((2, 0, 1, 6), (two.Detectors, two.OpenCvThreads, two.Readers, two.Capacity));
         var many = DetectionPipelineOptions.ForProcessors(32);
         Assert.Equal((8, 4, 18), (many.Detectors, many.OpenCvThreads, many.Capacity));
+        // One net on two cores gets both as OpenCV threads; three nets on two cores run each forward on its own thread.
+        Assert.Equal((1, 2, 4), (DetectionPipelineOptions.ForDetectors(1, 2).Detectors, DetectionPipelineOptions.ForDetectors(1, 2).OpenCvThreads, DetectionPipelineOptions.ForDetectors(1, 2).Capacity));
+        Assert.Equal(0, DetectionPipelineOptions.ForDetectors(3, 2).OpenCvThreads);
         Assert.InRange(two.Capacity, two.Detectors, 4096);
         Assert.Equal(DetectionPipelineOptions.ForProcessors(Environment.ProcessorCount), DetectionPipelineOptions.Default);
     }
