@@ -33,8 +33,8 @@ public sealed record DetectionPipelineOptions
     /// The configuration measured best for <paramref name="processorCount"/> cores (see the README's throughput
     /// table): one single-threaded net per core, one reader, and a window of two images per net plus two, so the next
     /// images are decoded and the previous ones drawn and written while every core runs a forward pass. On 2 cores it
-    /// beat one net using both cores in three runs of four (light synthetic model: 1.63-1.75x against 1.50-1.61x the
-    /// sequential loop; cost-realistic model: 1.13x against 1.05x), at the price of a second net's memory. Nets are
+    /// beat one net using both cores in three runs of four (light synthetic model: 1.63x, 1.75x and 1.64x against 1.50x,
+    /// 1.61x and 1.62x the sequential loop; 1.23x against 1.68x in the fourth; cost-realistic model: 1.13x against 1.05x), at the price of a second net's memory. Nets are
     /// capped at 8 (each holds its own weights and buffers), with the remaining cores given to OpenCV's threads; that
     /// part is not measured here.
     /// </summary>
