@@ -54,7 +54,10 @@ internal static class DetectCommand
         var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
         foreach (var f in failures) console.Error($"error: {f}");
 
-        // --workers nets; the OpenCV thread count and the window of images held follow the measured defaults.
+        // --workers nets; the OpenCV thread count and the window of images held follow the measured defaults. Without
+        // --workers, a few images get no more nets than images: loading a net costs more than it would save.
+        if (args.Value("--workers") is null && inputs.All(i => i.Kind == InputKind.Image))
+            workers = Math.Clamp(inputs.Count, 1, workers);
         var plan = DetectionPipelineOptions.ForDetectors(workers, Environment.ProcessorCount);
         var pipeline = ModelArguments.Load(args, (model, text, labels, options) => DetectionPipeline.Load(model, text, labels, options,
             plan with { OpenCvThreads = options.Threads ?? plan.OpenCvThreads }), console.Error);
