@@ -35,6 +35,8 @@ public sealed class LabelMap
     public static LabelMap Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Runtime.FileKind.DescribeSpecial(path) is { } kind)
+            throw new LabelMapException($"{path}: is {kind}, not a labels file; reading it could block or never end.");
         string text;
         try
         {

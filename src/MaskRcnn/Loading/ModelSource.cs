@@ -14,6 +14,8 @@ internal sealed record ModelSource(string Name, byte[] Bytes, bool IsFile)
             throw new ModelLoadException(path, $"is a directory, not a {role} file. Pass the file inside it (e.g. frozen_inference_graph.pb).");
         if (!File.Exists(path))
             throw new ModelLoadException(path, $"the {role} file does not exist. Check the path (relative paths start at {Environment.CurrentDirectory}).");
+        if (Runtime.FileKind.DescribeSpecial(path) is { } kind)
+            throw new ModelLoadException(path, $"is {kind}, not a {role} file; reading it could block or never end. Pass the path of the file itself.");
         byte[] bytes;
         try
         {

@@ -25,6 +25,8 @@ public static class ImageFile
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new InvalidImageException("is a folder, not an image file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Image file not found: {path}", path);
+        if (Runtime.FileKind.DescribeSpecial(path) is { } kind)
+            throw new InvalidImageException($"is {kind}, not an image file; reading it could block or never end.");
         byte[] bytes;
         try
         {
