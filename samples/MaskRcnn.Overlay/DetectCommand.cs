@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using MaskRcnn.Coco;
+using MaskRcnn.IO;
 using MaskRcnn.Pipeline;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
@@ -184,13 +186,13 @@ internal static class DetectCommand
         {
             using var canvas = BgrImage.ToBgr8(image);
             OverlayRenderer.Draw(canvas, result);
-            AtomicFile.Write(job.OverlayPath, temp =>
+            PendingFile.Write(job.OverlayPath, temp =>
             {
                 if (!Cv2.ImWrite(temp, canvas)) throw new IOException($"OpenCV could not write {job.OverlayPath}.");
             });
         }
         if (context.WriteJson)
-            AtomicFile.Write(job.JsonPath, temp => { using var s = File.Create(temp); ResultJson.Write(s, job.Input.Path, result); });
+            PendingFile.Write(job.JsonPath, temp => { using var s = File.Create(temp); DetectionJson.Write(s, job.Input.Path, result); });
         context.Totals.Add(result, frame: false);
     }
 
@@ -257,7 +259,7 @@ internal static class DetectCommand
                             OverlayRenderer.Draw(image, result, colorIndex: (_, n) => tracks[n]);
                             writer.Write(image);
                         }
-                        if (json is not null) ResultJson.WriteFrame(json, job.Input.Path, frame, frame * 1000.0 / fps, result, tracks);
+                        if (json is not null) DetectionJson.WriteFrame(json, job.Input.Path, frame, frame * 1000.0 / fps, result, tracks);
                         context.Totals.Add(result, frame: true);
                         frame++;
                         progress.Advance();

@@ -1,16 +1,24 @@
 using System.Text.Json;
-using MaskRcnn.Coco;
+namespace MaskRcnn.Coco;
 
-namespace MaskRcnn.Overlay;
-
-/// <summary>Writes the tool's machine-readable results: one JSON file per image, one JSON line per video frame.</summary>
-internal static class ResultJson
+/// <summary>
+/// The JSON form of a <see cref="DetectionResult"/>, as the <c>maskrcnn</c> tool writes it: image and network input
+/// size, per-stage timings in milliseconds, and per instance class id, label, score, box (<c>[x, y, w, h]</c>
+/// pixels), float box (<c>[x1, y1, x2, y2]</c>), area, the mask as a compressed COCO RLE
+/// (<c>{"size": [h, w], "counts": "..."}</c>) and the outline polygons (<c>[x0, y0, x1, y1, ...]</c> each).
+/// </summary>
+public static class DetectionJson
 {
     private static readonly byte[] NewLine = [(byte)'\n'];
 
-    /// <summary>The result for one image, as an indented JSON document.</summary>
+    /// <summary>Writes the result for one image as an indented JSON document whose <c>image</c> names it.</summary>
+    /// <param name="stream">Where to write; left open.</param>
+    /// <param name="imagePath">The image's path (or any name), written as <c>image</c>.</param>
+    /// <param name="result">The result.</param>
     public static void Write(Stream stream, string imagePath, DetectionResult result)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(result);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteString("image", imagePath);
@@ -18,9 +26,21 @@ internal static class ResultJson
         w.WriteEndObject();
     }
 
-    /// <summary>The result for one video frame, as one line of JSON; each instance carries its track id.</summary>
+    /// <summary>Writes the result for one video frame as one line of JSON (JSON Lines): <c>video</c>, <c>frame</c>,
+    /// <c>timeMs</c>, and for each instance its track id (<see cref="Tracking.InstanceTracker"/>).</summary>
+    /// <param name="stream">Where to write; left open.</param>
+    /// <param name="videoPath">The video's path (or any name).</param>
+    /// <param name="frame">The frame's index, from 0.</param>
+    /// <param name="timeMs">The frame's time in the video.</param>
+    /// <param name="result">The frame's result.</param>
+    /// <param name="tracks">The track id of each instance, in the order of <see cref="DetectionResult.Instances"/>.</param>
     public static void WriteFrame(Stream stream, string videoPath, int frame, double timeMs, DetectionResult result, IReadOnlyList<int> tracks)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(tracks);
+        if (tracks.Count != result.Instances.Count)
+            throw new ArgumentException($"{tracks.Count} track ids for {result.Instances.Count} instances.", nameof(tracks));
         using (var w = new Utf8JsonWriter(stream))
         {
             w.WriteStartObject();

@@ -42,7 +42,7 @@ public static class InstanceCocoExtensions
     /// <summary>The instance as a COCO result (box <c>[x, y, w, h]</c> from <see cref="Instance.BoxF"/>, mask as RLE).</summary>
     /// <param name="instance">The instance.</param>
     /// <param name="imageId">The COCO image id.</param>
-    /// <param name="categoryId">The COCO category id; for the zoo models <see cref="CocoLabels.CategoryId"/> of the class id.</param>
+    /// <param name="categoryId">The COCO category id; for the zoo models the class id + 1 (see <see cref="CocoCategoryMap"/>).</param>
     public static CocoResult ToCocoResult(this Instance instance, long imageId, long categoryId)
     {
         ArgumentNullException.ThrowIfNull(instance);

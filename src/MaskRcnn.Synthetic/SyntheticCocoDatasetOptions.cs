@@ -38,7 +38,7 @@ public sealed record SyntheticCocoDatasetOptions
     /// <summary>
     /// The category name of each class id (category id = class id + 1, the zoo models' convention); null (the default)
     /// means <see cref="SyntheticLabels.For"/> the scene model's class count. Names <c>N/A</c> (the unused ids of
-    /// <see cref="CocoLabels.Names90"/>) get no category, as in COCO.
+    /// <see cref="LabelMap.Coco90"/>) get no category, as in COCO.
     /// </summary>
     public IReadOnlyList<string>? Labels { get; init; }
 

@@ -11,7 +11,7 @@ public static class SyntheticLabels
     public static IReadOnlyList<string> For(int numClasses) => numClasses switch
     {
         3 => ThreeClass,
-        90 => MaskRcnn.CocoLabels.Names90,
+        90 => LabelMap.Coco90.Names.Select(n => n ?? "N/A").ToArray(),
         _ => Enumerable.Range(0, numClasses).Select(i => $"class{i}").ToArray(),
     };
 }

@@ -37,13 +37,13 @@ public sealed class SyntheticModel
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Every node: what a self-contained <c>.pb</c> holds.</summary>
-    public GraphDef FrozenGraph { get; }
+    internal GraphDef FrozenGraph { get; }
 
     /// <summary>The weight constants only: the <c>.pb</c> half of the split form.</summary>
-    public GraphDef WeightsGraph { get; }
+    internal GraphDef WeightsGraph { get; }
 
     /// <summary>The compute nodes and small structural constants: the <c>.pbtxt</c> half of the split form.</summary>
-    public GraphDef TextGraph { get; }
+    internal GraphDef TextGraph { get; }
 
     /// <summary>The self-contained graph as <c>.pb</c> bytes.</summary>
     public byte[] FrozenGraphBytes() => GraphDefBinary.Write(FrozenGraph);

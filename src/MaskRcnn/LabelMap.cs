@@ -18,11 +18,29 @@ public sealed class LabelMap
         _names = [.. names];
     }
 
+    /// <summary>The names of the 90-id COCO label map the TF zoo models output (class id k is COCO id k + 1); ids
+    /// COCO never used are <c>N/A</c>.</summary>
+    private static readonly string[] Coco90Names =
+    [
+        "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+        "fire hydrant", "N/A", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep",
+        "cow", "elephant", "bear", "zebra", "giraffe", "N/A", "backpack", "umbrella", "N/A", "N/A",
+        "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove",
+        "skateboard", "surfboard", "tennis racket", "bottle", "N/A", "wine glass", "cup", "fork", "knife", "spoon",
+        "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut",
+        "cake", "chair", "couch", "potted plant", "bed", "N/A", "dining table", "N/A", "N/A", "toilet",
+        "N/A", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster",
+        "sink", "refrigerator", "N/A", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
+    ];
+
     /// <summary>The COCO map of the TF zoo models: 90 classes, ids with gaps named <c>N/A</c>.</summary>
-    public static LabelMap Coco90 { get; } = new(CocoLabels.Names90.ToArray());
+    public static LabelMap Coco90 { get; } = new(Coco90Names);
 
     /// <summary>Number of class ids the map covers (highest id + 1).</summary>
     public int ClassCount => _names.Length;
+
+    /// <summary>The name of each class id, null for gaps.</summary>
+    public IReadOnlyList<string?> Names => _names;
 
     /// <summary>The name of a class id, or null when the map has none.</summary>
     public string? this[int classId] => classId >= 0 && classId < _names.Length ? _names[classId] : null;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MaskRcnn.Detection;
 using MaskRcnn.Loading;
+using MaskRcnn.Postprocessing;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Runtime;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
+using MaskRcnn.Postprocessing;
 using OpenCvSharp;
 
 namespace MaskRcnn.Benchmarks;

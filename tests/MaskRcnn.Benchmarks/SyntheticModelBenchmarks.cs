@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using MaskRcnn.Graph;
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
@@ -36,7 +37,7 @@ public class SyntheticModelBenchmarks : IDisposable
         _frozen = model.FrozenGraphBytes();
         _weights = model.WeightsBytes();
         _textGraph = Encoding.UTF8.GetBytes(model.TextGraphText());
-        Console.WriteLine($"// {NumClasses} classes: {model.FrozenGraph.Nodes.Count} nodes; {SyntheticModel.FrozenGraphFileName} {_frozen.Length} B, " +
+        Console.WriteLine($"// {NumClasses} classes: {GraphDefBinary.Read(model.FrozenGraphBytes()).Nodes.Count} nodes; {SyntheticModel.FrozenGraphFileName} {_frozen.Length} B, " +
                           $"{SyntheticModel.WeightsFileName} {_weights.Length} B, {SyntheticModel.TextGraphFileName} {_textGraph.Length} B, " +
                           $"{SyntheticModel.LabelsFileName} {Encoding.UTF8.GetByteCount(model.LabelsText())} B");
         _net = CvDnn.ReadNetFromTensorflow(_frozen);

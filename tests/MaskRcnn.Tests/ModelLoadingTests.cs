@@ -68,8 +68,8 @@ public sealed class ModelLoadingTests(SyntheticModels models)
     [Fact]
     public void A_text_graph_that_repeats_a_const_of_the_pb_is_rejected_before_OpenCV_asserts()
     {
-        var duplicate = models.Three.WeightsGraph.Nodes.First(n => n.Name == "Preprocessor/mul/x");
-        var text = new GraphDef([.. models.Three.TextGraph.Nodes, duplicate]);
+        var duplicate = GraphDefBinary.Read(models.Three.WeightsBytes()).Nodes.First(n => n.Name == "Preprocessor/mul/x");
+        var text = new GraphDef([.. GraphDefText.Read(models.Three.TextGraphText()).Nodes, duplicate]);
         var path = Write("repeats-const.pbtxt", GraphDefText.Write(text));
         var e = Assert.Throws<ModelLoadException>(() => MaskRcnnDetector.Load(models.ThreeFiles.Weights, path));
         Assert.Contains("'Preprocessor/mul/x'", e.Message);
@@ -79,7 +79,7 @@ public sealed class ModelLoadingTests(SyntheticModels models)
     [Fact]
     public void A_graph_without_masks_lists_its_outputs()
     {
-        var text = new GraphDef([.. models.Three.TextGraph.Nodes.Where(n => n.Name != "detection_masks")]);
+        var text = new GraphDef([.. GraphDefText.Read(models.Three.TextGraphText()).Nodes.Where(n => n.Name != "detection_masks")]);
         var path = Write("no-masks.pbtxt", GraphDefText.Write(text));
         var e = Assert.Throws<ModelLoadException>(() => MaskRcnnDetector.Load(models.ThreeFiles.Weights, path));
         Assert.Contains("no node named 'detection_masks'", e.Message);
@@ -90,7 +90,7 @@ public sealed class ModelLoadingTests(SyntheticModels models)
     [Fact]
     public void A_text_graph_for_another_model_names_the_missing_input()
     {
-        var weights = new GraphDef([.. models.Three.WeightsGraph.Nodes.Where(n => n.Name != "Conv/weights")]);
+        var weights = new GraphDef([.. GraphDefBinary.Read(models.Three.WeightsBytes()).Nodes.Where(n => n.Name != "Conv/weights")]);
         var path = Write("other-weights.pb", GraphDefBinary.Write(weights));
         var e = Assert.Throws<ModelLoadException>(() => MaskRcnnDetector.Load(path, models.ThreeFiles.TextGraph));
         Assert.Contains("'Conv/weights'", e.Message);
@@ -101,9 +101,9 @@ public sealed class ModelLoadingTests(SyntheticModels models)
     public void A_const_whose_data_does_not_fit_its_shape_is_corrupt()
     {
         // Conv/biases keeps its bytes but now claims a million elements.
-        var tensor = models.Three.FrozenGraph.Find("Conv/biases")!.ConstValue!;
+        var tensor = GraphDefBinary.Read(models.Three.FrozenGraphBytes()).Find("Conv/biases")!.ConstValue!;
         var corrupt = new TensorProto { DataType = tensor.DataType, Shape = new TensorShape(1_000_000), Content = tensor.Content };
-        var nodes = models.Three.FrozenGraph.Nodes.Select(n => n.Name != "Conv/biases" ? n : new NodeDef(n.Name, n.Op)
+        var nodes = GraphDefBinary.Read(models.Three.FrozenGraphBytes()).Nodes.Select(n => n.Name != "Conv/biases" ? n : new NodeDef(n.Name, n.Op)
         {
             Attributes = new Dictionary<string, AttrValue> { ["dtype"] = AttrValue.Of(TensorDataType.DT_FLOAT), ["value"] = AttrValue.Of(corrupt) },
         }).ToList();

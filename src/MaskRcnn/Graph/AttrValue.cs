@@ -1,7 +1,7 @@
 namespace MaskRcnn.Graph;
 
 /// <summary>Which member of a TensorFlow <c>AttrValue</c> is set.</summary>
-public enum AttrKind
+internal enum AttrKind
 {
     /// <summary>Nothing set.</summary>
     None,
@@ -26,7 +26,7 @@ public enum AttrKind
 }
 
 /// <summary>A TensorFlow <c>AttrValue</c>: one node attribute.</summary>
-public sealed class AttrValue
+internal sealed class AttrValue
 {
     /// <summary>Which member is set.</summary>
     public AttrKind Kind { get; init; }
@@ -104,7 +104,7 @@ public sealed class AttrValue
 }
 
 /// <summary>A TensorFlow <c>AttrValue.ListValue</c>.</summary>
-public sealed class AttrList
+internal sealed class AttrList
 {
     /// <summary><c>s</c> entries.</summary>
     public IReadOnlyList<byte[]> Strings { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace MaskRcnn.Graph;
 
 /// <summary>A TensorFlow <c>GraphDef</c>: the nodes of a model graph.</summary>
-public sealed class GraphDef
+internal sealed class GraphDef
 {
     /// <summary>Creates a graph from its nodes.</summary>
     public GraphDef(IReadOnlyList<NodeDef> nodes) => Nodes = nodes ?? throw new ArgumentNullException(nameof(nodes));

@@ -4,7 +4,7 @@ namespace MaskRcnn.Graph;
 /// Reads and writes the binary protobuf form of a TensorFlow <c>GraphDef</c> (a <c>.pb</c> file). Only the fields that
 /// describe nodes, attributes and constant tensors are kept; other fields are skipped when reading.
 /// </summary>
-public static class GraphDefBinary
+internal static class GraphDefBinary
 {
     // Field numbers from tensorflow/core/framework/{graph,node_def,attr_value,tensor,tensor_shape,versions}.proto.
     private const int GraphNode = 1, GraphVersions = 4;

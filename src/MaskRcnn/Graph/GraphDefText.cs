@@ -7,7 +7,7 @@ namespace MaskRcnn.Graph;
 /// Reads and writes the protobuf text form of a TensorFlow <c>GraphDef</c> (a <c>.pbtxt</c> text graph, as written by
 /// OpenCV's <c>tf_text_graph_*.py</c> scripts and read by <c>cv::dnn::readNetFromTensorflow</c>).
 /// </summary>
-public static class GraphDefText
+internal static class GraphDefText
 {
     /// <summary>Writes a graph in protobuf text format with TensorFlow's layout (two-space indent, sorted attributes).</summary>
     public static string Write(GraphDef graph)

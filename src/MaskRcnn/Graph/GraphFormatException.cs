@@ -1,7 +1,7 @@
 namespace MaskRcnn.Graph;
 
 /// <summary>A graph file is not a well-formed TensorFlow <c>GraphDef</c> (binary or text).</summary>
-public sealed class GraphFormatException : MaskRcnnException
+internal sealed class GraphFormatException : MaskRcnnException
 {
     /// <summary>Creates the exception.</summary>
     public GraphFormatException(string message) : base(message) { }

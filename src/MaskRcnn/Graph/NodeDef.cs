@@ -1,7 +1,7 @@
 namespace MaskRcnn.Graph;
 
 /// <summary>A TensorFlow <c>NodeDef</c>: one operation of a graph.</summary>
-public sealed class NodeDef
+internal sealed class NodeDef
 {
     /// <summary>Creates a node.</summary>
     public NodeDef(string name, string op)

@@ -2,7 +2,7 @@ namespace MaskRcnn.Graph;
 
 /// <summary>TensorFlow's <c>DataType</c> enum (the values used in graph files).</summary>
 #pragma warning disable CA1707, CA1720 // Names mirror TensorFlow's DT_* constants so they read the same in text graphs.
-public enum TensorDataType
+internal enum TensorDataType
 {
     /// <summary>Not set.</summary>
     DT_INVALID = 0,

@@ -6,7 +6,7 @@ namespace MaskRcnn.Graph;
 /// A TensorFlow <c>TensorProto</c>: a constant tensor, either as raw little-endian bytes (<see cref="Content"/>, how
 /// TensorFlow stores weights) or as typed value lists (<c>float_val</c>, <c>int_val</c>, ...).
 /// </summary>
-public sealed class TensorProto
+internal sealed class TensorProto
 {
     /// <summary>The element type.</summary>
     public TensorDataType DataType { get; init; }

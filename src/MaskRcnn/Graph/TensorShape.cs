@@ -1,7 +1,7 @@
 namespace MaskRcnn.Graph;
 
 /// <summary>A TensorFlow <c>TensorShapeProto</c>: dimension sizes, -1 for unknown.</summary>
-public sealed record TensorShape
+internal sealed record TensorShape
 {
     /// <summary>Creates a shape from its dimensions.</summary>
     public TensorShape(params long[] dims) => Dims = dims ?? [];

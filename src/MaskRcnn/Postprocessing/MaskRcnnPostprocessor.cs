@@ -1,6 +1,4 @@
-using MaskRcnn.Postprocessing;
-
-namespace MaskRcnn;
+namespace MaskRcnn.Postprocessing;
 
 /// <summary>
 /// Turns the two outputs of an OpenCV Mask R-CNN net into <see cref="Instance"/>s: a pure function of the output

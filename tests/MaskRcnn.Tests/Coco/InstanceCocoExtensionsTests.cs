@@ -1,4 +1,5 @@
 using MaskRcnn.Coco;
+using MaskRcnn.Postprocessing;
 
 namespace MaskRcnn.Tests.Coco;
 

@@ -19,14 +19,14 @@ public sealed class GraphDefBinaryTests
     public void Synthetic_model_graphs_read_back_equal_and_reencode_to_the_same_bytes(int numClasses)
     {
         var model = SyntheticModelBuilder.Build(new SyntheticModelOptions { NumClasses = numClasses });
-        foreach (var graph in new[] { model.FrozenGraph, model.WeightsGraph, model.TextGraph })
+        foreach (var graph in new[] { GraphDefBinary.Read(model.FrozenGraphBytes()), GraphDefBinary.Read(model.WeightsBytes()), GraphDefText.Read(model.TextGraphText()) })
         {
             var bytes = GraphDefBinary.Write(graph);
             var read = GraphDefBinary.Read(bytes);
             GraphAssert.Equal(graph, read);
             Assert.Equal(bytes, GraphDefBinary.Write(read));
         }
-        Assert.Equal(model.FrozenGraph.Nodes.Count, model.WeightsGraph.Nodes.Count + model.TextGraph.Nodes.Count);
+        Assert.Equal(GraphDefBinary.Read(model.FrozenGraphBytes()).Nodes.Count, GraphDefBinary.Read(model.WeightsBytes()).Nodes.Count + GraphDefText.Read(model.TextGraphText()).Nodes.Count);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class GraphDefTextTests
     public void Synthetic_model_graphs_read_back_equal_and_rewrite_to_the_same_text(int numClasses)
     {
         var model = SyntheticModelBuilder.Build(new SyntheticModelOptions { NumClasses = numClasses });
-        foreach (var graph in new[] { model.FrozenGraph, model.TextGraph })
+        foreach (var graph in new[] { GraphDefBinary.Read(model.FrozenGraphBytes()), GraphDefText.Read(model.TextGraphText()) })
         {
             var text = GraphDefText.Write(graph);
             var read = GraphDefText.Read(text);

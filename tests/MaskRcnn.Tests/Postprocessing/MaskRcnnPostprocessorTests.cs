@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MaskRcnn.Postprocessing;
 using OpenCvSharp;
 
 namespace MaskRcnn.Tests.Postprocessing;

@@ -1,3 +1,4 @@
+using MaskRcnn.Graph;
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
@@ -26,7 +27,7 @@ public sealed class CostTowerTests
         var plain = SyntheticModelBuilder.Build(new SyntheticModelOptions());
         var costly = SyntheticModelBuilder.Build(new SyntheticModelOptions { RealisticForwardCost = true });
         Assert.True(costly.WeightsBytes().Length > 15_000_000, $"weights are {costly.WeightsBytes().Length} bytes");
-        Assert.Contains(costly.TextGraph.Nodes, n => n.Op == "Add" && n.Name == "Grid/AddCostTower");
+        Assert.Contains(GraphDefText.Read(costly.TextGraphText()).Nodes, n => n.Op == "Add" && n.Name == "Grid/AddCostTower");
 
         var scene = SceneGenerator.Random(new Size(400, 400), objectCount: 4, seed: 7, plain.Options);
         using var image = scene.ToMat();
