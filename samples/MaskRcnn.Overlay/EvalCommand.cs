@@ -83,7 +83,7 @@ internal static class EvalCommand
             CocoDetectionRun run;
             try
             {
-                run = CocoDetectionEvaluation.Run(detector, dataset, images!, resultsPath, null, cancellation);
+                run = CocoDetectionEvaluation.Run(detector, dataset, images!, resultsPath, null, null, cancellation);
             }
             catch (OperationCanceledException)
             {

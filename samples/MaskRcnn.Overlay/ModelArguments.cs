@@ -54,7 +54,7 @@ internal static class ModelArguments
         {
             (var modelPath, textGraph, var labelsPath) = Files(args);
             var labels = labelsPath is null ? null : LabelMap.Load(labelsPath);
-            return load(modelPath, textGraph, labels, Options(args, labels));
+            return load(modelPath!, textGraph, labels, Options(args, labels));
         }
         catch (ModelLoadException e)
         {
@@ -76,11 +76,15 @@ internal static class ModelArguments
 
     public static MaskRcnnOptions Options(Arguments args, LabelMap? labels)
     {
+        var detect = new DetectOptions
+        {
+            ScoreThreshold = (float)args.Number("--score", 0.5, 0, 1),
+            MaskThreshold = (float)args.Number("--mask-threshold", 0.5, 0, 0.999999),
+            MaxInstances = args.Integer("--max-instances", 100, 1, 10000),
+            ClassIds = ParseClasses(args.Value("--classes"), labels),
+        };
         var options = new MaskRcnnOptions
         {
-            DetectionMinConfidence = (float)args.Number("--score", 0.5, 0, 1),
-            MaskThreshold = (float)args.Number("--mask-threshold", 0.5, 0, 0.999999),
-            DetectionMaxInstances = args.Integer("--max-instances", 100, 1, 10000),
             SwapRB = !args.Flag("--bgr"),
             Threads = args.Value("--threads") is null ? null : args.Integer("--threads", 0, 0, 1024),
             Device = ParseDevice(args.Value("--device") ?? "cpu"),
@@ -90,20 +94,19 @@ internal static class ModelArguments
                 "cpu" => DeviceFallback.UseCpu,
                 var f => throw new UsageException($"--fallback must be 'fail' or 'cpu', not '{f}'."),
             },
-            ClassIds = ParseClasses(args.Value("--classes"), labels),
         };
         if (args.Value("--size") is { } size && args.Value("--keep-aspect") is not null)
             throw new UsageException("Use either --size WxH or --keep-aspect MIN:MAX, not both.");
         if (args.Value("--size") is { } s)
-            options = options with { ResizeMode = ImageResizeMode.Fixed, ImageSize = ParsePair(s, 'x', "--size", "WxH, e.g. 800x800") is var (w, h) ? new Size(w, h) : default };
+            detect = detect with { InputMode = InputSizeMode.Fixed, InputSize = ParsePair(s, 'x', "--size", "WxH, e.g. 800x800") is var (w, h) ? new Size(w, h) : default };
         if (args.Value("--keep-aspect") is { } k)
         {
             var (min, max) = ParsePair(k, ':', "--keep-aspect", "MIN:MAX, e.g. 800:1365");
-            options = options with { ResizeMode = ImageResizeMode.KeepAspect, ImageMinDim = min, ImageMaxDim = max };
+            detect = detect with { InputMode = InputSizeMode.KeepAspect, ImageMinDim = min, ImageMaxDim = max };
         }
         try
         {
-            return options.Validate();
+            return (options with { DefaultDetectOptions = detect }).Validate();
         }
         catch (ArgumentException e)
         {

@@ -15,12 +15,14 @@ public static class CocoDetectionEvaluation
     /// <param name="imagesFolder">The folder the images' <c>file_name</c>s are relative to.</param>
     /// <param name="resultsPath">Where to write the detections as a results file; null to write none.</param>
     /// <param name="progress">Receives the number of images done so far, failed ones included.</param>
+    /// <param name="options">Thresholds, classes and input size of the detections; null for the detector's defaults.
+    /// COCO results are usually reported with a low score threshold (e.g. 0.05).</param>
     /// <param name="cancellationToken">Stops between images; the results file then holds the images done.</param>
     /// <returns>The counts, the failures and both evaluations.</returns>
     /// <exception cref="ArgumentException">No class of the model matches a category of the dataset.</exception>
     /// <exception cref="IOException">The results file cannot be written.</exception>
-    public static CocoDetectionRun Run(MaskRcnnDetector detector, CocoDataset dataset, string imagesFolder, string? resultsPath = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static CocoDetectionRun Run(IMaskRcnnDetector detector, CocoDataset dataset, string imagesFolder, string? resultsPath = null,
+        IProgress<int>? progress = null, DetectOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(detector);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -42,9 +44,9 @@ public static class CocoDetectionEvaluation
             List<CocoResult> results;
             try
             {
-                var detection = detector.Detect(path);
+                var detection = detector.Detect(path, options, cancellationToken);
                 if (detection.ImageWidth != image.Width || detection.ImageHeight != image.Height)
-                    throw new InvalidImageException($"the file is {detection.ImageWidth}x{detection.ImageHeight} but the annotations say {image.Width}x{image.Height}.");
+                    throw new InvalidImageException(path, $"the file is {detection.ImageWidth}x{detection.ImageHeight} but the annotations say {image.Width}x{image.Height}.");
                 results = [];
                 foreach (var instance in detection.Instances)
                     if (categories.CategoryOf(instance.ClassId) is { } category)
@@ -70,7 +72,7 @@ public static class CocoDetectionEvaluation
     // argument exceptions end with " (Parameter 'name')".
     private static string Reason(Exception e, string path)
     {
-        if (e is FileNotFoundException) return "the file does not exist.";
+        if (e is FileNotFoundException or ImageNotFoundException) return "the file does not exist.";
         var message = e.Message;
         if (e is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
             message = message[..^$" (Parameter '{name}')".Length];

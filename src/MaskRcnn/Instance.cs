@@ -10,6 +10,7 @@ namespace MaskRcnn;
 public sealed class Instance
 {
     private readonly byte[] _boxMask;
+    private readonly float[] _maskProbabilities;
 
     /// <summary>Creates an instance. <paramref name="boxMask"/> is row-major, <c>Box.Width * Box.Height</c> bytes of 0/1.</summary>
     public Instance(int detectionIndex, int classId, string label, float score, BoxF boxF, Rect box,
@@ -29,7 +30,7 @@ public sealed class Instance
         Box = box;
         ImageWidth = imageWidth;
         ImageHeight = imageHeight;
-        MaskProbabilities = maskProbabilities;
+        _maskProbabilities = maskProbabilities;
         MaskSize = maskSize;
         _boxMask = boxMask;
         Area = boxMask.Length - boxMask.AsSpan().Count((byte)0);
@@ -59,14 +60,30 @@ public sealed class Instance
     /// <summary>Height of the image the instance was found in.</summary>
     public int ImageHeight { get; }
 
-    /// <summary>The network's mask probabilities for this class, <see cref="MaskSize"/> x <see cref="MaskSize"/>, row-major, covering the box.</summary>
-    public IReadOnlyList<float> MaskProbabilities { get; }
+    /// <summary>The network's mask probabilities for this class, <see cref="MaskSize"/> x <see cref="MaskSize"/>,
+    /// row-major, covering the box. A view without copying; <see cref="MaskProbabilitiesMemory"/> is the same for
+    /// async code and lambdas, <see cref="MaskProbabilitiesToArray"/> a copy.</summary>
+    public ReadOnlySpan<float> MaskProbabilities => _maskProbabilities;
+
+    /// <summary><see cref="MaskProbabilities"/> as memory, without copying.</summary>
+    public ReadOnlyMemory<float> MaskProbabilitiesMemory => _maskProbabilities;
+
+    /// <summary>A copy of <see cref="MaskProbabilities"/>.</summary>
+    public float[] MaskProbabilitiesToArray() => (float[])_maskProbabilities.Clone();
 
     /// <summary>Side of <see cref="MaskProbabilities"/>.</summary>
     public int MaskSize { get; }
 
-    /// <summary>The binary mask at box resolution: row-major, <c>Box.Width * Box.Height</c> values of 0 or 1.</summary>
+    /// <summary>The binary mask at box resolution: row-major, <c>Box.Width * Box.Height</c> values of 0 or 1. A view
+    /// without copying; <see cref="BoxMaskMemory"/> is the same for async code and lambdas, <see cref="BoxMaskToArray"/>
+    /// a copy.</summary>
     public ReadOnlySpan<byte> BoxMask => _boxMask;
+
+    /// <summary><see cref="BoxMask"/> as memory, without copying.</summary>
+    public ReadOnlyMemory<byte> BoxMaskMemory => _boxMask;
+
+    /// <summary>A copy of <see cref="BoxMask"/>.</summary>
+    public byte[] BoxMaskToArray() => (byte[])_boxMask.Clone();
 
     /// <summary>Number of mask pixels.</summary>
     public int Area { get; }
@@ -98,7 +115,7 @@ public sealed class Instance
     public Mat MaskProbabilitiesToMat()
     {
         var mat = new Mat(MaskSize, MaskSize, MatType.CV_32FC1);
-        System.Runtime.InteropServices.Marshal.Copy((float[])MaskProbabilities, 0, mat.Data, MaskSize * MaskSize);
+        System.Runtime.InteropServices.Marshal.Copy(_maskProbabilities, 0, mat.Data, MaskSize * MaskSize);
         return mat;
     }
 

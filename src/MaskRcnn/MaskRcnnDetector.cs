@@ -15,14 +15,16 @@ namespace MaskRcnn;
 /// </summary>
 /// <remarks>
 /// <para>Load once, detect many times: <c>using var detector = MaskRcnnDetector.Load("frozen_inference_graph.pb",
-/// "mask_rcnn.pbtxt", LabelMap.Coco90); var result = detector.Detect("image.jpg");</c></para>
+/// "mask_rcnn.pbtxt", LabelMap.Coco90); var result = detector.Detect("image.jpg");</c>. Each call may pass its own
+/// <see cref="DetectOptions"/> (thresholds, classes, input size): one loaded detector serves a threshold sweep or
+/// images of any size.</para>
 /// <para>Thread safety: an OpenCV <c>Net</c> runs one forward pass at a time, so calls to <c>Detect</c> on one
 /// detector are serialised (safe, but not parallel). For parallel throughput use <see cref="MaskRcnnDetectorPool"/>,
 /// which runs several nets.</para>
 /// <para>Disposal: the detector owns its native net and every Mat it creates; <see cref="Dispose"/> frees them at
 /// once (waiting for a detection in progress). Results hold managed memory only and need no disposal.</para>
 /// </remarks>
-public sealed class MaskRcnnDetector : IDisposable
+public sealed class MaskRcnnDetector : IMaskRcnnDetector
 {
     private static readonly string[] OutputNames = [ModelValidator.DetectionsName, ModelValidator.MasksName];
     private readonly object _gate = new();
@@ -46,32 +48,30 @@ public sealed class MaskRcnnDetector : IDisposable
         FallbackReason = device.FallbackReason;
     }
 
-    /// <summary>Loads a model from files: a frozen <c>.pb</c>, and the OpenCV text graph <c>.pbtxt</c> unless the .pb is self-contained.</summary>
+    /// <summary>
+    /// Loads a model: a frozen <c>.pb</c> and, unless the .pb is self-contained, the OpenCV text graph <c>.pbtxt</c>
+    /// written by <c>tf_text_graph_mask_rcnn.py</c>. Each is a path, bytes or a stream (see <see cref="ModelInput"/>).
+    /// </summary>
+    /// <param name="model">The frozen graph.</param>
+    /// <param name="textGraph">The text graph; null for a self-contained graph.</param>
+    /// <param name="labels">Names for the class ids; null names them <c>class N</c>.</param>
+    /// <param name="options">Device, threads, colour order, limits and the default <see cref="DetectOptions"/>.</param>
+    /// <param name="logger">Receives the load summary, a device fallback and per-image batch failures.</param>
     /// <exception cref="ModelLoadException">A file is missing, unreadable, malformed, or not a Mask R-CNN graph; the message names the file and the fix.</exception>
     /// <exception cref="LabelMapException">The labels do not match the model's classes.</exception>
     /// <exception cref="BackendUnavailableException">The requested device is unavailable and the options say to throw.</exception>
     /// <exception cref="NativeRuntimeException">OpenCV's native library cannot be loaded.</exception>
-    public static MaskRcnnDetector Load(string modelPath, string? textGraphPath = null, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
+    public static MaskRcnnDetector Load(ModelInput model, ModelInput? textGraph = null, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
     {
-        var model = ModelSource.FromFile(modelPath, "model (.pb)");
-        var text = textGraphPath is null ? null : ModelSource.FromFile(textGraphPath, "text graph (.pbtxt)");
-        return Create(model, text, labels, options, logger);
-    }
-
-    /// <summary>Loads a model from bytes (e.g. embedded resources); pass an empty <paramref name="textGraph"/> for a self-contained graph.</summary>
-    public static MaskRcnnDetector Load(ReadOnlySpan<byte> model, ReadOnlySpan<byte> textGraph, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
-    {
-        var m = ModelSource.FromBytes(model, "model bytes", "model (.pb)");
-        var t = textGraph.IsEmpty ? null : ModelSource.FromBytes(textGraph, "text graph bytes", "text graph (.pbtxt)");
+        var (m, t) = Read(model, textGraph);
         return Create(m, t, labels, options, logger);
     }
 
-    /// <summary>Loads a model from streams (read to the end, not closed); pass null for a self-contained graph.</summary>
-    public static MaskRcnnDetector Load(Stream model, Stream? textGraph, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
+    /// <summary>Reads both model files once (a pool builds several nets from them).</summary>
+    internal static (ModelSource Model, ModelSource? TextGraph) Read(ModelInput model, ModelInput? textGraph)
     {
-        var m = ModelSource.FromStream(model, "model stream", "model (.pb)");
-        var t = textGraph is null ? null : ModelSource.FromStream(textGraph, "text graph stream", "text graph (.pbtxt)");
-        return Create(m, t, labels, options, logger);
+        ArgumentNullException.ThrowIfNull(model);
+        return (model.Read("model (.pb)"), textGraph?.Read("text graph (.pbtxt)"));
     }
 
     internal static MaskRcnnDetector Create(ModelSource model, ModelSource? textGraph, LabelMap? labels, MaskRcnnOptions? options, ILogger? logger)
@@ -123,10 +123,10 @@ public sealed class MaskRcnnDetector : IDisposable
         }
     }
 
-    /// <summary>The model's file path, or a description when loaded from bytes or streams.</summary>
+    /// <inheritdoc />
     public string ModelName { get; }
 
-    /// <summary>Number of classes the model outputs (background excluded).</summary>
+    /// <inheritdoc />
     public int NumClasses { get; }
 
     /// <summary>Side of the model's masks (e.g. 15 or 33); known after the first detection or <see cref="Warmup"/>.</summary>
@@ -135,10 +135,10 @@ public sealed class MaskRcnnDetector : IDisposable
     /// <summary>Name of the network input.</summary>
     public static string InputName => ModelValidator.InputName;
 
-    /// <summary>The labels, or null when results name classes <c>class N</c>.</summary>
+    /// <inheritdoc />
     public LabelMap? Labels { get; }
 
-    /// <summary>The validated options in use.</summary>
+    /// <inheritdoc />
     public MaskRcnnOptions Options { get; }
 
     /// <summary>The device the options asked for.</summary>
@@ -159,31 +159,72 @@ public sealed class MaskRcnnDetector : IDisposable
     /// <summary>Runs one detection on a blank image so the first real one is not slowed by OpenCV's lazy set-up.</summary>
     public void Warmup()
     {
-        using var blank = new Mat(Options.ImageSize.Height, Options.ImageSize.Width, MatType.CV_8UC3, Scalar.All(0));
+        var size = Options.DefaultDetectOptions.InputMode == InputSizeMode.Fixed ? Options.DefaultDetectOptions.InputSize : new Size(800, 800);
+        using var blank = new Mat(size.Height, size.Width, MatType.CV_8UC3, Scalar.All(0));
         Detect(blank);
     }
 
-    /// <summary>Detects instances in an image (8/16-bit, gray, BGR or BGRA). The image is not modified.</summary>
-    /// <exception cref="InvalidImageException">The image is empty, too large or of an unsupported type.</exception>
-    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
-    public DetectionResult Detect(Mat image)
+    /// <inheritdoc />
+    public DetectionResult Detect(ImageInput image, DetectOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        options = options?.Validate() ?? Options.DefaultDetectOptions;
+        var mat = image.Open(Options.MaxImagePixels, out var owned);
+        try
+        {
+            return DetectDecoded(mat, image.Name, options);
+        }
+        finally
+        {
+            if (owned) mat.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Images are detected one after another; an image that fails is reported in its outcome (and logged) and
+    /// the rest go on. Cancelling stops before the next image and throws <see cref="OperationCanceledException"/>.</remarks>
+    public IReadOnlyList<DetectionOutcome> DetectBatch(IReadOnlyList<ImageInput> images, DetectOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        options = options?.Validate() ?? Options.DefaultDetectOptions;
+        var outcomes = new DetectionOutcome[images.Count];
+        for (var i = 0; i < images.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outcomes[i] = DetectionOutcome.Of(i, images[i], this, () => Detect(images[i].At(i), options, cancellationToken), _logger);
+        }
+        return outcomes;
+    }
+
+    /// <summary>Detects in a decoded image; errors about the image name it as <paramref name="name"/>.</summary>
+    internal DetectionResult DetectDecoded(Mat image, string name, DetectOptions options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var clock = Stopwatch.StartNew();
-        var bgr = ImagePreprocessor.ToBgr8(image, Options.MaxImagePixels, out var owned);
+        Mat bgr;
+        bool owned;
+        try
+        {
+            bgr = ImagePreprocessor.ToBgr8(image, Options.MaxImagePixels, out owned);
+        }
+        catch (InvalidImageException e) when (e.Source is null)
+        {
+            throw new InvalidImageException(name, e.Message, e.InnerException);
+        }
         Mat? blob = null;
         try
         {
             var (width, height) = (bgr.Width, bgr.Height);
-            var inputSize = Options.InputSizeFor(width, height);
+            var inputSize = options.InputSizeFor(width, height);
             blob = ImagePreprocessor.Blob(bgr, inputSize, Options.SwapRB);
             var preprocess = clock.Elapsed;
             var (detections, masks) = Forward(blob, width, height, inputSize);
             var forward = clock.Elapsed - preprocess;
             try
             {
-                var instances = Decode(detections, masks, width, height);
+                var instances = Decode(detections, masks, width, height, options);
                 var postprocess = clock.Elapsed - preprocess - forward;
                 return new DetectionResult(width, height, inputSize.Width, inputSize.Height, instances, new DetectionTimings(preprocess, forward, postprocess));
             }
@@ -200,95 +241,8 @@ public sealed class MaskRcnnDetector : IDisposable
         }
     }
 
-    /// <summary>Reads an image file (any format OpenCV decodes) and detects instances in it.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidImageException">The file is not a decodable image.</exception>
-    public DetectionResult Detect(string imagePath)
-    {
-        ArgumentNullException.ThrowIfNull(imagePath);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var image = WithSource(imagePath, () => ImageFile.Read(imagePath, Options.MaxImagePixels));
-        return Detect(image);
-    }
-
-    /// <summary>Decodes an encoded image (PNG, JPEG, ...) and detects instances in it.</summary>
-    public DetectionResult Detect(byte[] encodedImage)
-    {
-        ArgumentNullException.ThrowIfNull(encodedImage);
-        return DetectEncoded(encodedImage, "image bytes");
-    }
-
-    /// <summary>Reads an encoded image from a stream (to its end, without closing it) and detects instances in it.</summary>
-    public DetectionResult Detect(Stream encodedImage)
-    {
-        ArgumentNullException.ThrowIfNull(encodedImage);
-        using var copy = new MemoryStream();
-        encodedImage.CopyTo(copy);
-        return DetectEncoded(copy.ToArray(), "image stream");
-    }
-
-    /// <summary>Detects instances in each image; an image that fails is reported in its outcome and the rest go on.</summary>
-    /// <exception cref="OperationCanceledException">The token was cancelled; images already done are lost with the exception, so use the
-    /// overload with a callback to keep them.</exception>
-    public IReadOnlyList<DetectionOutcome> DetectBatch(IReadOnlyList<Mat> images, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        var outcomes = new DetectionOutcome[images.Count];
-        for (var i = 0; i < images.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            outcomes[i] = Guard(i, $"image #{i}", () => Detect(images[i]));
-        }
-        return outcomes;
-    }
-
-    /// <summary>Detects instances in each image file; a file that fails is reported in its outcome and the rest go on.</summary>
-    public IReadOnlyList<DetectionOutcome> DetectBatch(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(imagePaths);
-        var outcomes = new DetectionOutcome[imagePaths.Count];
-        for (var i = 0; i < imagePaths.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = imagePaths[i];
-            outcomes[i] = Guard(i, path, () => Detect(path));
-        }
-        return outcomes;
-    }
-
-    internal DetectionOutcome Guard(int index, string source, Func<DetectionResult> detect)
-    {
-        try
-        {
-            return new DetectionOutcome(index, source, detect(), null);
-        }
-        // A disposed detector ends the batch; a disposed image is that image's failure.
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException) && !(e is ObjectDisposedException && _disposed))
-        {
-            if (_logger is not null) DetectorLog.DetectionFailed(_logger, e, source);
-            return new DetectionOutcome(index, source, null, e);
-        }
-    }
-
-    private DetectionResult DetectEncoded(byte[] bytes, string source)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var image = WithSource(source, () => ImageFile.Decode(bytes, Options.MaxImagePixels));
-        return Detect(image);
-    }
-
-    /// <summary>Prefixes the image's name to a decoding error, so a message in a batch says which image it was.</summary>
-    private static Mat WithSource(string source, Func<Mat> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (InvalidImageException e)
-        {
-            throw new InvalidImageException($"{source}: {e.Message}", e.InnerException);
-        }
-    }
+    /// <summary>True once <see cref="Dispose"/> has begun: a batch then stops instead of failing image after image.</summary>
+    internal bool IsDisposed => _disposed;
 
     private (Mat Detections, Mat Masks) Forward(Mat blob, int width, int height, Size inputSize)
     {
@@ -319,7 +273,7 @@ public sealed class MaskRcnnDetector : IDisposable
         }
     }
 
-    private unsafe IReadOnlyList<Instance> Decode(Mat detections, Mat masks, int width, int height)
+    private unsafe IReadOnlyList<Instance> Decode(Mat detections, Mat masks, int width, int height, DetectOptions options)
     {
         var detShape = Shape(detections);
         var maskShape = Shape(masks);
@@ -334,7 +288,7 @@ public sealed class MaskRcnnDetector : IDisposable
             throw new ModelOutputException("OpenCV returned non-continuous output blobs.");
         var det = new ReadOnlySpan<float>((void*)detections.Data, checked((int)detections.Total()));
         var msk = new ReadOnlySpan<float>((void*)masks.Data, checked((int)masks.Total()));
-        var result = MaskRcnnPostprocessor.Decode(det, msk, maskShape[1], maskShape[2], width, height, Options, Labels);
+        var result = MaskRcnnPostprocessor.Decode(det, msk, maskShape[1], maskShape[2], width, height, options, Labels);
         GC.KeepAlive(detections);
         GC.KeepAlive(masks);
         return result;

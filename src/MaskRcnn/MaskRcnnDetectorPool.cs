@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using OpenCvSharp;
 
 namespace MaskRcnn;
 
 /// <summary>
-/// Several <see cref="MaskRcnnDetector"/>s over the same model, for detecting in parallel: each call borrows a free
-/// detector, so up to <see cref="Size"/> forward passes run at once. Thread-safe.
+/// Several <see cref="MaskRcnnDetector"/>s over the same model, for detecting in parallel: each call decodes its image,
+/// then borrows a free detector, so up to <see cref="Size"/> forward passes run at once. It takes every input and
+/// option a detector takes. Thread-safe.
 /// </summary>
-public sealed class MaskRcnnDetectorPool : IDisposable
+public sealed class MaskRcnnDetectorPool : IMaskRcnnDetector
 {
     private readonly MaskRcnnDetector[] _detectors;
     private readonly BlockingCollection<MaskRcnnDetector> _free;
@@ -20,17 +20,18 @@ public sealed class MaskRcnnDetectorPool : IDisposable
         _free = new BlockingCollection<MaskRcnnDetector>(new ConcurrentQueue<MaskRcnnDetector>(detectors));
     }
 
-    /// <summary>Loads <paramref name="size"/> detectors of one model (see <see cref="MaskRcnnDetector.Load(string, string?, LabelMap?, MaskRcnnOptions?, ILogger?)"/>).</summary>
-    public static MaskRcnnDetectorPool Load(int size, string modelPath, string? textGraphPath = null, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
+    /// <summary>Loads <paramref name="size"/> detectors of one model, reading the model files once (see
+    /// <see cref="MaskRcnnDetector.Load(ModelInput, ModelInput?, LabelMap?, MaskRcnnOptions?, ILogger?)"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not 1..64.</exception>
+    public static MaskRcnnDetectorPool Load(int size, ModelInput model, ModelInput? textGraph = null, LabelMap? labels = null, MaskRcnnOptions? options = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 64);
-        var model = Loading.ModelSource.FromFile(modelPath, "model (.pb)");
-        var text = textGraphPath is null ? null : Loading.ModelSource.FromFile(textGraphPath, "text graph (.pbtxt)");
+        var (m, t) = MaskRcnnDetector.Read(model, textGraph);
         var detectors = new List<MaskRcnnDetector>(size);
         try
         {
-            for (var i = 0; i < size; i++) detectors.Add(MaskRcnnDetector.Create(model, text, labels, options, logger));
+            for (var i = 0; i < size; i++) detectors.Add(MaskRcnnDetector.Create(m, t, labels, options, logger));
             return new MaskRcnnDetectorPool([.. detectors]);
         }
         catch
@@ -43,28 +44,49 @@ public sealed class MaskRcnnDetectorPool : IDisposable
     /// <summary>Number of detectors (parallel forward passes).</summary>
     public int Size => _detectors.Length;
 
-    /// <summary>The first detector, for its model facts (classes, device, ...).</summary>
+    /// <summary>The first detector, for its model facts (device, backend, mask size, ...).</summary>
     public MaskRcnnDetector Template => _detectors[0];
 
-    /// <summary>Detects in one image with the next free detector, waiting for one if all are busy.</summary>
-    public DetectionResult Detect(Mat image, CancellationToken cancellationToken = default) =>
-        WithDetector(d => d.Detect(image), cancellationToken);
+    /// <inheritdoc />
+    public string ModelName => Template.ModelName;
 
-    /// <summary>Detects in one image file with the next free detector.</summary>
-    public DetectionResult Detect(string imagePath, CancellationToken cancellationToken = default) =>
-        WithDetector(d => d.Detect(imagePath), cancellationToken);
+    /// <inheritdoc />
+    public int NumClasses => Template.NumClasses;
 
-    /// <summary>
-    /// Detects in every file, <see cref="Size"/> at a time; outcomes come back in input order, failures included.
-    /// Cancelling stops taking new images and throws <see cref="OperationCanceledException"/>.
-    /// </summary>
-    public IReadOnlyList<DetectionOutcome> DetectBatch(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public LabelMap? Labels => Template.Labels;
+
+    /// <inheritdoc />
+    public MaskRcnnOptions Options => Template.Options;
+
+    /// <inheritdoc />
+    /// <remarks>The image is decoded before a detector is borrowed, so decoding never holds a net.</remarks>
+    public DetectionResult Detect(ImageInput image, DetectOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(imagePaths);
-        var outcomes = new DetectionOutcome[imagePaths.Count];
-        Parallel.For(0, imagePaths.Count, new ParallelOptions { MaxDegreeOfParallelism = Size, CancellationToken = cancellationToken }, i =>
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        options = options?.Validate() ?? Options.DefaultDetectOptions;
+        var mat = image.Open(Options.MaxImagePixels, out var owned);
+        try
         {
-            outcomes[i] = WithDetector(d => d.Guard(i, imagePaths[i], () => d.Detect(imagePaths[i])), cancellationToken);
+            return WithDetector(d => d.DetectDecoded(mat, image.Name, options), cancellationToken);
+        }
+        finally
+        {
+            if (owned) mat.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks><see cref="Size"/> images are detected at a time.</remarks>
+    public IReadOnlyList<DetectionOutcome> DetectBatch(IReadOnlyList<ImageInput> images, DetectOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        options = options?.Validate() ?? Options.DefaultDetectOptions;
+        var outcomes = new DetectionOutcome[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Size, CancellationToken = cancellationToken }, i =>
+        {
+            outcomes[i] = DetectionOutcome.Of(i, images[i], Template, () => Detect(images[i].At(i), options, cancellationToken), null);
         });
         return outcomes;
     }

@@ -14,7 +14,7 @@ namespace MaskRcnn.Benchmarks;
 public class PostprocessBenchmarks : IDisposable
 {
     private const int Width = 1920, Height = 1080, Classes = 90, MaskSize = 15, Rows = 100;
-    private readonly MaskRcnnOptions _options = MaskRcnnOptions.Default;
+    private readonly DetectOptions _options = DetectOptions.Default;
     private float[] _detections = [];
     private float[] _masks = [];
     private Mat? _detectionsMat;

@@ -24,7 +24,7 @@ internal static class DemoFiles
     {
         // An input of the image's aspect on the 16-pixel grid, so the model sees every object.
         var input = new Size(1360, 768);
-        using var detector = Load(MaskRcnnOptions.Default with { ImageSize = input });
+        using var detector = Load(MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = input } });
         var image = SceneGenerator.Random(new SceneGeneratorOptions
         {
             ImageSize = size,
@@ -59,8 +59,8 @@ public class PreprocessBenchmarks : IDisposable
     public string Image { get; set; } = "640x480";
 
     /// <summary>Fixed 800x800 input, or keep-aspect (short side 800, long side at most 1365).</summary>
-    [Params(ImageResizeMode.Fixed, ImageResizeMode.KeepAspect)]
-    public ImageResizeMode Mode { get; set; }
+    [Params(InputSizeMode.Fixed, InputSizeMode.KeepAspect)]
+    public InputSizeMode Mode { get; set; }
 
     /// <summary>Draws a noisy scene of the size.</summary>
     [GlobalSetup]
@@ -71,15 +71,15 @@ public class PreprocessBenchmarks : IDisposable
         _image = new SceneBuilder(size.Width, size.Height, DemoAssets.ModelOptions).WithBackground(SceneBackground.Noisy, 1).Build().ToMat();
     }
 
-    /// <summary>What <see cref="MaskRcnnDetector.Detect(Mat)"/> does before the forward pass.</summary>
+    /// <summary>What <see cref="MaskRcnnDetector.Detect"/> does before the forward pass.</summary>
     [Benchmark]
     public int Blob()
     {
-        var options = MaskRcnnOptions.Default with { ResizeMode = Mode };
-        var bgr = ImagePreprocessor.ToBgr8(_image!, options.MaxImagePixels, out var owned);
+        var options = DetectOptions.Default with { InputMode = Mode };
+        var bgr = ImagePreprocessor.ToBgr8(_image!, MaskRcnnOptions.Default.MaxImagePixels, out var owned);
         try
         {
-            using var blob = ImagePreprocessor.Blob(bgr, options.InputSizeFor(_image!.Width, _image.Height), options.SwapRB);
+            using var blob = ImagePreprocessor.Blob(bgr, options.InputSizeFor(_image!.Width, _image.Height), MaskRcnnOptions.Default.SwapRB);
             return blob.Size(3);
         }
         finally

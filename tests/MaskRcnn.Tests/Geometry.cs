@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 internal static class Geometry
 {

@@ -1,4 +1,4 @@
-namespace MaskRcnn.Tests.Labels;
+namespace MaskRcnn.Tests;
 
 public sealed class LabelMapTests
 {

@@ -1,7 +1,7 @@
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 /// <summary>The detector end to end through real OpenCV on synthetic models and scenes with known answers.</summary>
 [Collection(SyntheticModelsDefinition.Name)]
@@ -81,7 +81,7 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
     [InlineData(1600, 1000, 1280, 800)]
     public void Finds_every_object_in_keep_aspect_mode(int width, int height, int inputWidth, int inputHeight)
     {
-        var options = MaskRcnnOptions.Default with { ResizeMode = ImageResizeMode.KeepAspect };
+        var options = MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputMode = InputSizeMode.KeepAspect } };
         using var detector = models.Load(options: options);
         var scene = GridScene(width, height, new Size(inputWidth, inputHeight), models.Three.Options);
         using var image = scene.ToMat();
@@ -144,7 +144,10 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
         using var frozen = MaskRcnnDetector.Load(models.ThreeFiles.FrozenGraph, null, labels);
         using var bytes = MaskRcnnDetector.Load(File.ReadAllBytes(models.ThreeFiles.Weights), File.ReadAllBytes(models.ThreeFiles.TextGraph), labels);
         using var pbStream = File.OpenRead(models.ThreeFiles.FrozenGraph);
-        using var streamed = MaskRcnnDetector.Load(pbStream, null, labels);
+        using var streamed = MaskRcnnDetector.Load(ModelInput.FromStream(pbStream, "demo frozen graph"), null, labels);
+        Assert.Equal(models.ThreeFiles.Weights, split.ModelName);
+        Assert.Equal("model bytes", bytes.ModelName);
+        Assert.Equal("demo frozen graph", streamed.ModelName);
 
         var reference = Describe(split.Detect(image));
         Assert.NotEmpty(reference);
@@ -167,7 +170,7 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
         Assert.Equal(reference, Describe(detector.Detect(path)));
         Assert.Equal(reference, Describe(detector.Detect(File.ReadAllBytes(path))));
         using var stream = File.OpenRead(path);
-        Assert.Equal(reference, Describe(detector.Detect(stream)));
+        Assert.Equal(reference, Describe(detector.Detect(ImageInput.FromStream(stream))));
     }
 
     [Fact]
@@ -203,7 +206,7 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
         var corrupt = new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3, 4, 5 };
         Assert.Contains("not a decodable image", Assert.Throws<InvalidImageException>(() => detector.Detect(corrupt)).Message);
         Assert.Throws<InvalidImageException>(() => detector.Detect(Array.Empty<byte>()));
-        Assert.Throws<FileNotFoundException>(() => detector.Detect(models.TempFile("no-such-image.png")));
+        Assert.Throws<ImageNotFoundException>(() => detector.Detect(models.TempFile("no-such-image.png")));
         using var floats = new Mat(10, 10, MatType.CV_32FC3, Scalar.All(0.5));
         Assert.Contains("ConvertTo", Assert.Throws<InvalidImageException>(() => detector.Detect(floats)).Message);
         using var huge = new Mat(100, 100, MatType.CV_8UC3, Scalar.All(0));
@@ -225,7 +228,7 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
 
         Assert.Equal([true, false, false, true], outcomes.Select(o => o.Succeeded));
         Assert.IsType<InvalidImageException>(outcomes[1].Error);
-        Assert.IsType<FileNotFoundException>(outcomes[2].Error);
+        Assert.IsType<ImageNotFoundException>(outcomes[2].Error);
         Assert.Equal(scene.Objects.Count, outcomes[3].Result!.Instances.Count);
         Assert.Equal(bad, outcomes[1].Source);
     }
@@ -242,4 +245,47 @@ public sealed class MaskRcnnDetectorTests(SyntheticModels models)
 
     internal static List<string> Describe(DetectionResult result) =>
         result.Instances.Select(i => $"{i.DetectionIndex}:{i.ClassId}:{i.Score:R}:{i.Box}:{i.Area}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(i.BoxMask))}").ToList();
+
+    [Fact]
+    public void One_loaded_detector_serves_a_threshold_sweep_and_native_size_images_of_mixed_sizes()
+    {
+        using var detector = models.Load();
+        var labels = LabelMap.Load(models.ThreeFiles.Labels);
+
+        // Native size: each image fed at its own size, multiples of 16 or not, through the same net.
+        var native = DetectOptions.Default with { InputMode = InputSizeMode.Native };
+        foreach (var (width, height) in new[] { (800, 600), (817, 611), (1024, 768), (671, 603), (1280, 720) })
+        {
+            var scene = GridScene(width, height, new Size(width, height), models.Three.Options);
+            using var image = scene.ToMat();
+            var result = detector.Detect(image, native);
+            Assert.Equal((width, height), (result.InputWidth, result.InputHeight));
+            AssertMatches(scene, result, labels);
+        }
+
+        // A sweep over score and mask thresholds, class filters and instance limits, on one scene, the same net.
+        var sweepScene = GridScene(800, 600, new Size(800, 800), models.Three.Options);
+        using var sweepImage = sweepScene.ToMat();
+        var all = detector.Detect(sweepImage, DetectOptions.Default with { ScoreThreshold = 0 });
+        Assert.Equal(sweepScene.Objects.Count, all.Instances.Count);
+        var scores = all.Instances.Select(i => i.Score).Distinct().Order().ToList();
+        foreach (var threshold in scores.Concat([0f, 0.3f, 1f]))
+        {
+            var kept = detector.Detect(sweepImage, DetectOptions.Default with { ScoreThreshold = threshold });
+            Assert.Equal(all.Instances.Where(i => i.Score >= threshold).Select(i => (i.ClassId, i.Box)), kept.Instances.Select(i => (i.ClassId, i.Box)));
+        }
+        var previousArea = long.MaxValue;
+        foreach (var maskThreshold in new[] { 0.05f, 0.3f, 0.5f, 0.7f, 0.95f })
+        {
+            var area = detector.Detect(sweepImage, DetectOptions.Default with { MaskThreshold = maskThreshold }).Instances.Sum(i => (long)i.Area);
+            Assert.True(area <= previousArea, $"mask threshold {maskThreshold}: area {area} grew from {previousArea}");
+            previousArea = area;
+        }
+        var onlyClass = detector.Detect(sweepImage, DetectOptions.Default with { ClassIds = new HashSet<int> { 0 } });
+        Assert.Equal(sweepScene.Objects.Count(o => o.ClassId == 0), onlyClass.Instances.Count);
+        Assert.All(onlyClass.Instances, i => Assert.Equal(0, i.ClassId));
+        Assert.Single(detector.Detect(sweepImage, DetectOptions.Default with { MaxInstances = 1 }).Instances);
+        // A call without options keeps the detector's defaults.
+        Assert.Equal(all.Instances.Count(i => i.Score >= 0.5f), detector.Detect(sweepImage).Instances.Count);
+    }
 }

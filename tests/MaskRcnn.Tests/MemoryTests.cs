@@ -5,7 +5,7 @@ using MaskRcnn.Synthetic;
 using OpenCvSharp;
 using Xunit.Abstractions;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 /// <summary>Runs alone, after the parallel tests, so the process's memory reflects only these detections.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -30,7 +30,7 @@ public sealed class MemoryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Two_thousand_end_to_end_detections_keep_process_memory_flat()
     {
-        using var detector = Models.Load(options: MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) });
+        using var detector = Models.Load(options: MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = new Size(320, 320) } });
         using var image = Scene().ToMat();
         // What an app does with each image: detect, draw the overlay, export every mask as RLE and as a full-image mask.
         int EndToEnd()

@@ -2,7 +2,7 @@ using MaskRcnn.Graph;
 using MaskRcnn.Synthetic;
 using Microsoft.Extensions.Logging;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 /// <summary>Every way a model can fail to load ends in a typed exception that names the file and the fix.</summary>
 [Collection(SyntheticModelsDefinition.Name)]

@@ -1,7 +1,7 @@
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 [Collection(SyntheticModelsDefinition.Name)]
 public sealed class PoolTests(SyntheticModels models)
@@ -33,7 +33,7 @@ public sealed class PoolTests(SyntheticModels models)
             lock (parallel) parallel[k % paths.Count] ??= described;
             Assert.Equal(sequential[k % paths.Count], described);
         });
-        var batch = pool.DetectBatch(paths);
+        var batch = pool.DetectBatch(ImageInput.FromFiles(paths));
         Assert.All(batch, o => Assert.True(o.Succeeded));
         Assert.Equal(sequential, batch.Select(o => MaskRcnnDetectorTests.Describe(o.Result!)).ToList());
         Assert.Equal(sequential, parallel.ToList());
@@ -57,6 +57,6 @@ public sealed class PoolTests(SyntheticModels models)
         Scene(1).Save(path);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => pool.DetectBatch(Enumerable.Repeat(path, 50).ToList(), cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => pool.DetectBatch(ImageInput.FromFiles(Enumerable.Repeat(path, 50)), null, cts.Token));
     }
 }

@@ -1,6 +1,6 @@
 using MaskRcnn.Synthetic;
 
-namespace MaskRcnn.Tests.Detection;
+namespace MaskRcnn.Tests;
 
 /// <summary>Synthetic models written once per test run into a temporary folder.</summary>
 public sealed class SyntheticModels : IDisposable

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using MaskRcnn.Preprocessing;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 
@@ -37,12 +36,12 @@ public sealed class DetectionPipeline : IDisposable
 
     /// <summary>
     /// Loads <see cref="DetectionPipelineOptions.Detectors"/> nets of one model (see
-    /// <see cref="MaskRcnnDetector.Load(string, string?, LabelMap?, MaskRcnnOptions?, ILogger?)"/>) and sets OpenCV's
+    /// <see cref="MaskRcnnDetector.Load(ModelInput, ModelInput?, LabelMap?, MaskRcnnOptions?, ILogger?)"/>) and sets OpenCV's
     /// thread count to <see cref="DetectionPipelineOptions.OpenCvThreads"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid, or <paramref name="detectorOptions"/> sets
     /// <see cref="MaskRcnnOptions.Threads"/> to another count than <see cref="DetectionPipelineOptions.OpenCvThreads"/>.</exception>
-    public static DetectionPipeline Load(string modelPath, string? textGraphPath = null, LabelMap? labels = null,
+    public static DetectionPipeline Load(ModelInput model, ModelInput? textGraph = null, LabelMap? labels = null,
         MaskRcnnOptions? detectorOptions = null, DetectionPipelineOptions? options = null, ILogger? logger = null)
     {
         options = (options ?? DetectionPipelineOptions.Default).Validate();
@@ -51,7 +50,7 @@ public sealed class DetectionPipeline : IDisposable
             throw new ArgumentException(
                 $"MaskRcnnOptions.Threads is {threads} but DetectionPipelineOptions.OpenCvThreads is {options.OpenCvThreads}; " +
                 "OpenCV has one thread count per process, so set it in DetectionPipelineOptions only.", nameof(detectorOptions));
-        var pool = MaskRcnnDetectorPool.Load(options.Detectors, modelPath, textGraphPath, labels,
+        var pool = MaskRcnnDetectorPool.Load(options.Detectors, model, textGraph, labels,
             detectorOptions with { Threads = options.OpenCvThreads }, logger);
         return new DetectionPipeline(pool, options);
     }
@@ -68,13 +67,13 @@ public sealed class DetectionPipeline : IDisposable
     /// <summary>The most images held at once since the pipeline was loaded.</summary>
     internal int PeakImagesHeld => Volatile.Read(ref _peakImagesHeld);
 
-    /// <summary>Reads and detects image files (decoded as <see cref="MaskRcnnDetector.Detect(string)"/> does, within
+    /// <summary>Reads and detects image files (decoded as <see cref="MaskRcnnDetector.Detect"/> does, within
     /// <see cref="MaskRcnnOptions.MaxImagePixels"/>), calling <paramref name="sink"/> for each in order. A missing,
     /// oversized or undecodable file fails alone.</summary>
     public DetectionPipelineSummary Run(IEnumerable<string> imagePaths, Action<PipelineItem<string>> sink, CancellationToken cancellationToken = default)
     {
         var maxPixels = _pool.Template.Options.MaxImagePixels;
-        return Run(imagePaths, path => ImageFile.Read(path, maxPixels), sink, cancellationToken);
+        return Run(imagePaths, path => ImageInput.FromFile(path).Open(maxPixels, out _), sink, cancellationToken);
     }
 
     /// <summary>
@@ -197,7 +196,7 @@ public sealed class DetectionPipeline : IDisposable
                 {
                     try
                     {
-                        work.Result = _pool.Detect(work.Image, token);
+                        work.Result = _pool.Detect(ImageInput.FromMat(work.Image, $"{work.Input}"), null, token);
                     }
                     catch (Exception e) when (IsInputError(e))
                     {

@@ -10,9 +10,12 @@ namespace MaskRcnn.Postprocessing;
 /// <c>detection_masks</c>, <c>[rows, classes, S, S]</c>; the mask of a detection is read from ITS OWN row and its
 /// class's channel, however many rows filters remove.</para>
 /// <para>Coordinates: pixel (i, j) covers [i, i+1) x [j, j+1). The box is the normalized box times the image size,
-/// clipped to the image; <see cref="Instance.Box"/> rounds each edge to the nearest pixel boundary. The S x S map is
-/// resized to that box bilinearly (pixel centres aligned) and thresholded with <c>&gt;</c>. Detections whose box
-/// covers no whole pixel are dropped.</para>
+/// clipped to the image, computed in double precision (a float coordinate times an int image side is exact there);
+/// <see cref="Instance.Box"/> rounds each edge to the nearest pixel boundary, halves upwards
+/// (<see cref="BoxF.ToRect"/>). The S x S map is resized to that box bilinearly (pixel centres aligned, as
+/// <c>cv::resize</c> with <c>INTER_LINEAR</c>) in double precision, and a pixel belongs to the mask when its value is
+/// strictly greater than <see cref="DetectOptions.MaskThreshold"/>: a probability of exactly 0.5 is not in a 0.5 mask.
+/// Detections whose box covers no whole pixel are dropped.</para>
 /// </remarks>
 public static class MaskRcnnPostprocessor
 {
@@ -30,7 +33,7 @@ public static class MaskRcnnPostprocessor
     /// <param name="labels">Names for class ids; null names classes <c>class N</c>.</param>
     /// <exception cref="ModelOutputException">The tensors' sizes do not fit together or a class id has no mask channel.</exception>
     public static IReadOnlyList<Instance> Decode(ReadOnlySpan<float> detections, ReadOnlySpan<float> masks, int maskClasses, int maskSize,
-        int imageWidth, int imageHeight, MaskRcnnOptions options, LabelMap? labels = null)
+        int imageWidth, int imageHeight, DetectOptions options, LabelMap? labels = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (imageWidth <= 0 || imageHeight <= 0)
@@ -49,7 +52,7 @@ public static class MaskRcnnPostprocessor
         {
             var row = detections.Slice(i * RowLength, RowLength);
             var score = row[2];
-            if (!(score > 0f) || score < options.DetectionMinConfidence || float.IsNaN(score)) continue;
+            if (!(score > 0f) || score < options.ScoreThreshold || float.IsNaN(score)) continue;
             var classValue = row[1];
             if (float.IsNaN(classValue) || classValue < 0) continue;
             var classId = (int)classValue;
@@ -61,10 +64,10 @@ public static class MaskRcnnPostprocessor
         // Best first; equal scores keep the network's order.
         candidates.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
 
-        var instances = new List<Instance>(Math.Min(candidates.Count, options.DetectionMaxInstances));
+        var instances = new List<Instance>(Math.Min(candidates.Count, options.MaxInstances));
         foreach (var (rowIndex, score) in candidates)
         {
-            if (instances.Count >= options.DetectionMaxInstances) break;
+            if (instances.Count >= options.MaxInstances) break;
             var row = detections.Slice(rowIndex * RowLength, RowLength);
             var boxF = ClipToImage(row[3], row[4], row[5], row[6], imageWidth, imageHeight);
             if (boxF is not { } box) continue;
@@ -81,13 +84,15 @@ public static class MaskRcnnPostprocessor
         return instances;
     }
 
+    /// <summary>The box in pixels: each normalised corner clamped to 0..1 and multiplied by the image size in double
+    /// precision, which is exact for a float times an int.</summary>
     private static BoxF? ClipToImage(float x1, float y1, float x2, float y2, int width, int height)
     {
         if (float.IsNaN(x1) || float.IsNaN(y1) || float.IsNaN(x2) || float.IsNaN(y2)) return null;
-        var left = Math.Clamp(Math.Min(x1, x2), 0f, 1f) * width;
-        var right = Math.Clamp(Math.Max(x1, x2), 0f, 1f) * width;
-        var top = Math.Clamp(Math.Min(y1, y2), 0f, 1f) * height;
-        var bottom = Math.Clamp(Math.Max(y1, y2), 0f, 1f) * height;
+        var left = Math.Clamp(Math.Min(x1, x2), 0f, 1f) * (double)width;
+        var right = Math.Clamp(Math.Max(x1, x2), 0f, 1f) * (double)width;
+        var top = Math.Clamp(Math.Min(y1, y2), 0f, 1f) * (double)height;
+        var bottom = Math.Clamp(Math.Max(y1, y2), 0f, 1f) * (double)height;
         return new BoxF(left, top, right, bottom);
     }
 }

@@ -11,15 +11,15 @@ internal static class ImagePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(image.IsDisposed, image);
-        if (image.Empty()) throw new InvalidImageException("The image is empty (0 pixels). Check that it was read successfully.", nameof(image));
-        if (image.Dims != 2) throw new InvalidImageException($"The image has {image.Dims} dimensions; an image Mat has 2.", nameof(image));
+        if (image.Empty()) throw new InvalidImageException("The image is empty (0 pixels). Check that it was read successfully.");
+        if (image.Dims != 2) throw new InvalidImageException($"The image has {image.Dims} dimensions; an image Mat has 2.");
         var (w, h) = (image.Width, image.Height);
         if ((long)w * h > maxPixels)
-            throw new InvalidImageException($"The image is {w}x{h} = {(long)w * h} pixels, more than the limit of {maxPixels} (MaskRcnnOptions.MaxImagePixels). Downscale it first, or raise the limit.", nameof(image));
+            throw new InvalidImageException($"The image is {w}x{h} = {(long)w * h} pixels, more than the limit of {maxPixels} (MaskRcnnOptions.MaxImagePixels). Downscale it first, or raise the limit.");
         var depth = image.Depth();
         var channels = image.Channels();
         if (channels is not (1 or 3 or 4))
-            throw new InvalidImageException($"The image has {channels} channels; use 1 (gray), 3 (BGR) or 4 (BGRA).", nameof(image));
+            throw new InvalidImageException($"The image has {channels} channels; use 1 (gray), 3 (BGR) or 4 (BGRA).");
 
         owned = false;
         var current = image;
@@ -33,7 +33,7 @@ internal static class ImagePreprocessor
         else if (depth != MatType.CV_8U)
         {
             throw new InvalidImageException(
-                $"The image has pixel type {image.Type()}; use 8-bit or 16-bit unsigned pixels (e.g. convert floats in 0..1 with ConvertTo(dst, MatType.CV_8UC3, 255)).", nameof(image));
+                $"The image has pixel type {image.Type()}; use 8-bit or 16-bit unsigned pixels (e.g. convert floats in 0..1 with ConvertTo(dst, MatType.CV_8UC3, 255)).");
         }
 
         if (channels == 3) return current;

@@ -143,7 +143,7 @@ public sealed class CocoDetectionEvaluationTests(DemoCocoData data) : IClassFixt
         var progress = new SynchronousProgress(n => { if (n == 5) cancellation.Cancel(); });
 
         Assert.Throws<OperationCanceledException>(() =>
-            CocoDetectionEvaluation.Run(detector, data.GridDataset, data.Grid.ImagesFolder, resultsPath, progress, cancellation.Token));
+            CocoDetectionEvaluation.Run(detector, data.GridDataset, data.Grid.ImagesFolder, resultsPath, progress, null, cancellation.Token));
 
         var results = CocoResultsFile.Read(resultsPath).ToList();
         Assert.Equal(data.GridDataset.Annotations.Count(a => a.ImageId <= 5), results.Count);

@@ -48,7 +48,7 @@ public sealed class DemoCocoData : IDisposable
     {
         var demo = RepositoryPaths.Combine("models", "demo");
         return MaskRcnnDetector.Load(Path.Combine(demo, "weights.pb"), Path.Combine(demo, "graph.pbtxt"), LabelMap.Load(Path.Combine(demo, "labels.txt")),
-            MaskRcnnOptions.Default with { ImageSize = new Size(InputSide, InputSide) });
+            MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = new Size(InputSide, InputSide) } });
     }
 
     public string NewFolder(string name)

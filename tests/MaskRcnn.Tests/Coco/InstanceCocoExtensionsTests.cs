@@ -16,7 +16,7 @@ public sealed class InstanceCocoExtensionsTests
         const int size = 9;
         var detections = new float[] { 0, 0, 0.9f, x1, y1, x2, y2 };
         var masks = Enumerable.Range(0, size * size).Select(_ => (float)random.NextDouble()).ToArray();
-        var instance = Assert.Single(MaskRcnnPostprocessor.Decode(detections, masks, 1, size, 57, 43, MaskRcnnOptions.Default));
+        var instance = Assert.Single(MaskRcnnPostprocessor.Decode(detections, masks, 1, size, 57, 43, DetectOptions.Default));
 
         var rle = instance.ToCocoRle();
         var expected = CocoRle.Encode(instance.FullMask(), 43, 57);

@@ -2,7 +2,6 @@ using MaskRcnn.Pipeline;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
 using MaskRcnn.Synthetic;
-using MaskRcnn.Tests.Detection;
 using OpenCvSharp;
 
 namespace MaskRcnn.Tests.Pipeline;
@@ -148,7 +147,7 @@ public sealed class DetectionPipelineTests(SyntheticModels models)
         var corrupt = Assert.IsType<InvalidImageException>(seen[2].Error);
         Assert.Contains("not a decodable image", corrupt.Message, StringComparison.Ordinal);
         Assert.Null(seen[2].Image);
-        Assert.IsType<FileNotFoundException>(seen[3].Error);
+        Assert.IsType<ImageNotFoundException>(seen[3].Error);
         Assert.All(new[] { 0, 1, 4 }, i => Assert.Equal(3, seen[i].Result!.Instances.Count));
         Assert.Equal((3, 2), (summary.Succeeded, summary.Failed));
     }

@@ -7,7 +7,7 @@ namespace MaskRcnn.Tests.Postprocessing;
 /// <summary>The post-processor on hand-built output tensors: no model involved.</summary>
 public sealed class MaskRcnnPostprocessorTests
 {
-    private static readonly MaskRcnnOptions Options = MaskRcnnOptions.Default;
+    private static readonly DetectOptions Options = DetectOptions.Default;
 
     /// <summary>Builds detection rows and a mask blob [rows, classes, S, S] filled per (row, class) by a function.</summary>
     private sealed class Outputs(int rows, int classes, int size)
@@ -33,7 +33,7 @@ public sealed class MaskRcnnPostprocessorTests
             return this;
         }
 
-        public IReadOnlyList<Instance> Decode(int width, int height, MaskRcnnOptions? options = null, LabelMap? labels = null) =>
+        public IReadOnlyList<Instance> Decode(int width, int height, DetectOptions? options = null, LabelMap? labels = null) =>
             MaskRcnnPostprocessor.Decode(Detections, Masks, classes, size, width, height, options ?? Options, labels);
     }
 
@@ -60,7 +60,7 @@ public sealed class MaskRcnnPostprocessorTests
         var onlyClass1 = outputs.Decode(100, 100, Options with { ClassIds = new HashSet<int> { 1 } });
         Assert.Equal([3, 1], onlyClass1.Select(i => i.DetectionIndex));
 
-        var top1 = outputs.Decode(100, 100, Options with { DetectionMaxInstances = 1 });
+        var top1 = outputs.Decode(100, 100, Options with { MaxInstances = 1 });
         Assert.Equal(2, Assert.Single(top1).DetectionIndex);
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MaskRcnn.Synthetic;
-using MaskRcnn.Tests.Detection;
 using OpenCvSharp;
 
 namespace MaskRcnn.Tests.Reliability;
@@ -9,7 +8,7 @@ namespace MaskRcnn.Tests.Reliability;
 [Collection(SyntheticModelsDefinition.Name)]
 public sealed class ConcurrencyTests(SyntheticModels models)
 {
-    private static readonly MaskRcnnOptions Small = MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) };
+    private static readonly MaskRcnnOptions Small = MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = new Size(320, 320) } };
 
     private Scene Scene(int seed) => new SceneBuilder(320, 240, models.Three.Options)
         .WithBackground(SceneBackground.Noisy, seed)
@@ -143,7 +142,7 @@ public sealed class ConcurrencyTests(SyntheticModels models)
         detector.Detect(path);
         var oneImage = single.Elapsed;
 
-        Func<CancellationToken, object>[] batches = [t => detector.DetectBatch(paths, t), t => pool.DetectBatch(paths, t)];
+        Func<CancellationToken, object>[] batches = [t => detector.DetectBatch(ImageInput.FromFiles(paths), null, t), t => pool.DetectBatch(ImageInput.FromFiles(paths), null, t)];
         foreach (var batch in batches)
         {
             using var cts = new CancellationTokenSource();

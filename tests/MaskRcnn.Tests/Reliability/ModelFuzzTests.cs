@@ -18,7 +18,7 @@ public sealed partial class ModelFuzzTests(ITestOutputHelper output)
     private static readonly byte[] Frozen = File.ReadAllBytes(RepositoryPaths.Combine("models", "demo", "frozen_inference_graph.pb"));
 
     // A small network input keeps each detection on a loaded net to a few milliseconds.
-    private static readonly MaskRcnnOptions Small = MaskRcnnOptions.Default with { ImageSize = new Size(160, 160) };
+    private static readonly MaskRcnnOptions Small = MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = new Size(160, 160) } };
 
     private sealed class Tally
     {
@@ -31,14 +31,14 @@ public sealed partial class ModelFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Loads the model, detects once if it loads, and files the outcome; anything but our typed exceptions fails the test.</summary>
-    private static void Try(byte[] model, byte[] textGraph, string trial, Tally tally)
+    private static void Try(byte[] model, byte[]? textGraph, string trial, Tally tally)
     {
         using var image = new Mat(120, 160, MatType.CV_8UC3, Scalar.All(0));
         var clock = Stopwatch.StartNew();
         MaskRcnnDetector detector;
         try
         {
-            detector = MaskRcnnDetector.Load(model, textGraph, null, Small);
+            detector = MaskRcnnDetector.Load(model, textGraph is { Length: > 0 } ? textGraph : null, null, Small);
         }
         catch (ModelLoadException e)
         {
@@ -132,7 +132,7 @@ public sealed partial class ModelFuzzTests(ITestOutputHelper output)
                     {
                         "weights.pb" => MaskRcnnDetector.Load(prefix, TextGraph, null, Small),
                         "graph.pbtxt" => MaskRcnnDetector.Load(Weights, prefix, null, Small),
-                        _ => MaskRcnnDetector.Load(prefix, [], null, Small),
+                        _ => MaskRcnnDetector.Load(prefix, null, null, Small),
                     };
                 });
                 // Cutting only the text graph's final newline leaves the same graph.

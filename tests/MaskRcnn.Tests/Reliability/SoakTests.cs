@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MaskRcnn.Synthetic;
-using MaskRcnn.Tests.Detection;
 using OpenCvSharp;
 using Xunit.Abstractions;
 
@@ -36,7 +35,7 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Ten_thousand_detections_keep_memory_and_handles_flat()
     {
-        var options = MaskRcnnOptions.Default with { ImageSize = new Size(320, 320) };
+        var options = MaskRcnnOptions.Default with { DefaultDetectOptions = DetectOptions.Default with { InputSize = new Size(320, 320) } };
         var scene = new SceneBuilder(640, 480, Models.Three.Options)
             .WithBackground(SceneBackground.Noisy, 5)
             .AddRectangle(new Rect(96, 48, 128, 96), 2)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MaskRcnn.Runtime;
-using MaskRcnn.Tests.Detection;
 
 namespace MaskRcnn.Tests.Reliability;
 

@@ -57,9 +57,9 @@ public sealed class DemoAssetsTests
         Assert.Equal(new Dictionary<string, int> { ["dim"] = 2, ["medium"] = 2, ["bright"] = 1 }, result.CountByLabel());
         foreach (var truth in scene.Objects.Where(o => o.Shape != SceneShape.Polygon))
         {
-            var match = result.Instances.MaxBy(i => MaskRcnn.Tests.Detection.Geometry.BoxIoU(i.Box, truth.Box))!;
+            var match = result.Instances.MaxBy(i => MaskRcnn.Tests.Geometry.BoxIoU(i.Box, truth.Box))!;
             Assert.Equal(truth.ClassId, match.ClassId);
-            Assert.True(MaskRcnn.Tests.Detection.Geometry.BoxIoU(match.Box, truth.Box) >= 0.99);
+            Assert.True(MaskRcnn.Tests.Geometry.BoxIoU(match.Box, truth.Box) >= 0.99);
         }
     }
 }
