@@ -148,8 +148,56 @@ public sealed class MaskRcnnPostprocessorTests
 
         var mask = instance.BoxMask.ToArray();
         var differences = Enumerable.Range(0, reference.Length).Where(i => (reference[i] > 0.5f ? 1 : 0) != mask[i]).ToList();
-        // Equal except where OpenCV's vectorised arithmetic rounds a value within 1e-6 of the threshold the other way.
-        Assert.All(differences, i => Assert.True(Math.Abs(reference[i] - 0.5f) < 1e-6f, $"pixel {i}: reference {reference[i]}, ours {mask[i]}"));
+        // Equal except where OpenCV's float arithmetic lands within one float step (2^-24 at 0.5) of the threshold on
+        // the other side of the double-precision value.
+        Assert.All(differences, i => Assert.True(Math.Abs(reference[i] - 0.5f) <= 6e-8f, $"pixel {i}: reference {reference[i]}, ours {mask[i]}"));
+    }
+
+    [Fact]
+    public void A_box_edge_a_hair_under_a_half_is_rounded_down_though_its_float_product_is_the_half()
+    {
+        // The float nearest 697.5 / 800 is a hair under it: in float arithmetic x * 800 rounds up to 697.5 (which would
+        // round to 698); in double it is 697.4999905, and the pixel edge is 697.
+        var x = (float)(697.5 / 800);
+        Assert.Equal(697.5f, x * 800f);
+        Assert.True(x * 800.0 < 697.5);
+        var instance = Assert.Single(new Outputs(1, 1, 15).Row(0, 0, 0.9f, x, 0, 1, 0.5f).Mask(0, 0, (_, _) => 1f).Decode(800, 600));
+        Assert.Equal(697, instance.Box.X);
+        Assert.Equal(800 - 697, instance.Box.Width);
+        Assert.Equal(x * 800.0, instance.BoxF.X1);
+    }
+
+    [Theory]
+    [InlineData(0.5f, 801, 401)]
+    [InlineData(0.25f, 802, 201)]
+    [InlineData(0.125f, 804, 101)]
+    public void A_box_edge_exactly_on_a_half_goes_up(float x1, int width, int expectedLeft)
+    {
+        var instance = Assert.Single(new Outputs(1, 1, 15).Row(0, 0, 0.9f, x1, 0, 1, 1).Mask(0, 0, (_, _) => 1f).Decode(width, 100));
+        Assert.Equal(expectedLeft, instance.Box.X);
+        Assert.Equal(width - expectedLeft, instance.Box.Width);
+        Assert.Equal(new BoxF(x1 * (double)width, 0, width, 100).ToRect(), instance.Box);
+    }
+
+    [Fact]
+    public void A_probability_of_exactly_the_threshold_is_not_in_the_mask_as_in_OpenCVs_decode()
+    {
+        // Columns alternating 0.25 and 0.75, halved by the resize: every value is exactly 0.5 in OpenCV and here.
+        const int size = 14;
+        var outputs = new Outputs(1, 1, size).Row(0, 0, 0.9f, 0, 0, size / 2 / 100f, size / 2 / 100f).Mask(0, 0, (x, _) => x % 2 == 0 ? 0.25f : 0.75f);
+        var instance = Assert.Single(outputs.Decode(100, 100));
+        Assert.Equal(new Rect(0, 0, size / 2, size / 2), instance.Box);
+        using var map = new Mat(size, size, MatType.CV_32FC1);
+        Marshal.Copy(outputs.Masks, 0, map.Data, size * size);
+        using var resized = new Mat();
+        Cv2.Resize(map, resized, new Size(size / 2, size / 2), 0, 0, InterpolationFlags.Linear);
+        var reference = new float[size / 2 * (size / 2)];
+        Marshal.Copy(resized.Data, reference, 0, reference.Length);
+        Assert.All(reference, v => Assert.Equal(0.5f, v));
+        Assert.Equal(0, instance.Area);
+        // Just under the threshold, the same values are in.
+        var lower = Assert.Single(MaskRcnnPostprocessor.Decode(outputs.Detections, outputs.Masks, 1, size, 100, 100, Options with { MaskThreshold = MathF.BitDecrement(0.5f) }));
+        Assert.Equal(size / 2 * (size / 2), lower.Area);
     }
 
     [Fact]

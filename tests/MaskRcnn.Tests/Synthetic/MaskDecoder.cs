@@ -12,8 +12,9 @@ namespace MaskRcnn.Tests.Synthetic;
 /// <remarks>
 /// One deliberate difference: the sample truncates the box with <c>int()</c> and treats right/bottom as inclusive
 /// (it resizes to <c>right - left + 1</c> by <c>bottom - top + 1</c>), which makes every mask one pixel wider and taller
-/// than the box (two when a coordinate comes out a hair under a whole pixel, e.g. 159.99). Here box edges are rounded
-/// to the nearest pixel and right/bottom are exclusive, so a box [x1, x2) covers exactly x2 - x1 pixels.
+/// than the box (two when a coordinate comes out a hair under a whole pixel, e.g. 159.99). Here box edges are computed
+/// in double precision and rounded to the nearest pixel, halves up, and right/bottom are exclusive, so a box [x1, x2)
+/// covers exactly x2 - x1 pixels: the library's documented rule.
 /// </remarks>
 internal static class MaskDecoder
 {
@@ -26,11 +27,11 @@ internal static class MaskDecoder
             var score = row[2];
             if (!(score > scoreThreshold)) continue;
             var classId = (int)row[1];
-            double x1 = row[3] * imageWidth, y1 = row[4] * imageHeight, x2 = row[5] * imageWidth, y2 = row[6] * imageHeight;
-            var left = Math.Clamp((int)Math.Round(x1), 0, imageWidth);
-            var top = Math.Clamp((int)Math.Round(y1), 0, imageHeight);
-            var right = Math.Clamp((int)Math.Round(x2), 0, imageWidth);
-            var bottom = Math.Clamp((int)Math.Round(y2), 0, imageHeight);
+            double x1 = row[3] * (double)imageWidth, y1 = row[4] * (double)imageHeight, x2 = row[5] * (double)imageWidth, y2 = row[6] * (double)imageHeight;
+            var left = Math.Clamp(RoundHalfUp(x1), 0, imageWidth);
+            var top = Math.Clamp(RoundHalfUp(y1), 0, imageHeight);
+            var right = Math.Clamp(RoundHalfUp(x2), 0, imageWidth);
+            var bottom = Math.Clamp(RoundHalfUp(y2), 0, imageHeight);
             var mask = new byte[imageWidth * imageHeight];
             if (right > left && bottom > top)
                 Paste(output.MaskChannel(i, classId), output.MaskSize, mask, imageWidth, left, top, right - left, bottom - top);
@@ -38,6 +39,9 @@ internal static class MaskDecoder
         }
         return detections;
     }
+
+    /// <summary>The documented rule: the nearest integer, halves up, on the double-precision edge.</summary>
+    private static int RoundHalfUp(double v) => (int)(v - Math.Floor(v) >= 0.5 ? Math.Floor(v) + 1 : Math.Floor(v));
 
     private static void Paste(float[] channel, int s, byte[] into, int imageWidth, int left, int top, int width, int height)
     {
