@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
@@ -7,6 +8,7 @@ using MaskRcnn.Pipeline;
 using MaskRcnn.Preprocessing;
 using MaskRcnn.Rendering;
 using MaskRcnn.Tracking;
+using MaskRcnn.Video;
 using OpenCvSharp;
 
 namespace MaskRcnn.Overlay;
@@ -28,40 +30,63 @@ internal static class DetectCommand
 
     private sealed record Job(InputFile Input, string OverlayPath, string JsonPath);
 
-    public static int Run(IReadOnlyList<string> argv, ToolConsole console, CancellationToken cancellation)
+    private static readonly ModelOptions Model = new();
+    private static readonly Argument<string[]> InputsArgument = new("inputs")
     {
-        var args = Arguments.Parse(argv, new HashSet<string>(ModelArguments.Flags.Concat(["--json", "--no-overlay", "--recursive"])),
-            new HashSet<string>(ModelArguments.Valued.Concat(["--output", "--workers", "--video-codec", "--progress"])));
-        if (args.Positional.Count == 0) throw new UsageException("detect needs at least one image, video, folder or pattern, e.g. maskrcnn detect samples/images/shapes.png");
-        var output = args.Value("--output") ?? "maskrcnn-output";
-        var writeJson = args.Flag("--json");
-        var writeOverlay = !args.Flag("--no-overlay");
-        if (!writeJson && !writeOverlay) throw new UsageException("--no-overlay without --json would write nothing; add --json.");
-        var defaults = DetectionPipelineOptions.Default;
-        var workers = args.Integer("--workers", defaults.Detectors, 1, 64);
-        var codecName = args.Value("--video-codec") ?? "mjpg";
-        if (!VideoCodecs.TryGetValue(codecName, out var codec))
-            throw new UsageException($"--video-codec must be mjpg (.avi), mp4v (.mp4) or ffv1 (.mkv), not '{codecName}'.");
+        Description = "Images, videos (.mp4 .avi .mkv .mov), folders, and patterns such as 'photos/*.jpg' or 'shots/**/*.png' (quote them).",
+        Arity = ArgumentArity.ZeroOrMore,
+        Validators = { result => { if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } option) result.AddError($"Unknown option {option.Value}. Run 'maskrcnn detect --help' for the options."); } },
+    };
+    private static readonly Option<string?> Output = Options.Text("--output", "Output folder (default maskrcnn-output); inputs are never overwritten.", "DIR");
+    private static readonly Option<bool> Json = Options.Flag("--json", "Also write <name>.json per image and <name>.jsonl (a line per frame) per video.");
+    private static readonly Option<bool> NoOverlay = Options.Flag("--no-overlay", "Write no overlay images or videos.");
+    private static readonly Option<bool> Recursive = Options.Flag("--recursive", "Search folders recursively.");
+    private static readonly Option<string?> VideoCodec = Options.Choice("--video-codec", "Overlay video codec: mjpg (.avi, default), mp4v (.mp4) or ffv1 (.mkv, lossless).",
+        VideoCodecs.Keys, "mjpg (.avi), mp4v (.mp4) or ffv1 (.mkv)");
+    private static readonly Option<int?> Workers = Options.Integer("--workers", "Images (or video frames) detected in parallel, one net each (default: one per core, no more than the images).", 1, 64);
+    private static readonly Option<string?> ProgressOption = Options.Choice("--progress", "Progress: auto (default: a redrawn line on a terminal, else plain lines), line, plain or none.",
+        ["auto", "line", "plain", "none"], "auto, line, plain or none");
 
-        console.Mode = args.Value("--progress") switch
+    /// <summary>The <c>detect</c> command.</summary>
+    public static Command Create(Func<ToolConsole> console, Func<CancellationToken> cancellation)
+    {
+        var command = new Command("detect", "Detect instances in images, videos, folders and patterns; write overlays (and --json results).");
+        command.Add(InputsArgument);
+        foreach (var option in new Option[] { Output, Json, NoOverlay, Recursive, VideoCodec, Workers, ProgressOption }) command.Add(option);
+        Model.AddTo(command);
+        command.SetAction(args => Run(args, console(), cancellation()));
+        return command;
+    }
+
+    private static int Run(ParseResult args, ToolConsole console, CancellationToken cancellation)
+    {
+        var items = args.GetValue(InputsArgument) ?? [];
+        if (items.Length == 0) throw new UsageException("detect needs at least one image, video, folder or pattern, e.g. maskrcnn detect samples/images/shapes.png");
+        var output = args.GetValue(Output) ?? "maskrcnn-output";
+        var writeJson = args.GetValue(Json);
+        var writeOverlay = !args.GetValue(NoOverlay);
+        if (!writeJson && !writeOverlay) throw new UsageException("--no-overlay without --json would write nothing; add --json.");
+        var workers = args.GetValue(Workers) ?? DetectionPipelineOptions.Default.Detectors;
+        var codec = VideoCodecs[args.GetValue(VideoCodec) ?? "mjpg"];
+
+        console.Mode = args.GetValue(ProgressOption) switch
         {
-            null or "auto" => console.Mode,
             "line" => ProgressMode.Line,
             "plain" => ProgressMode.Plain,
             "none" => ProgressMode.None,
-            var p => throw new UsageException($"--progress must be auto, line, plain or none, not '{p}'."),
+            _ => console.Mode,
         };
 
         var failures = new List<string>();
-        var inputs = Inputs.Expand(args.Positional, args.Flag("--recursive"), output, failures, w => console.Error($"warning: {w}"));
+        var inputs = Inputs.Expand(items, args.GetValue(Recursive), output, failures, w => console.Error($"warning: {w}"));
         foreach (var f in failures) console.Error($"error: {f}");
 
         // --workers nets; the OpenCV thread count and the window of images held follow the measured defaults. Without
         // --workers, a few images get no more nets than images: loading a net costs more than it would save.
-        if (args.Value("--workers") is null && inputs.All(i => i.Kind == InputKind.Image))
+        if (args.GetValue(Workers) is null && inputs.All(i => i.Kind == InputKind.Image))
             workers = Math.Clamp(inputs.Count, 1, workers);
         var plan = DetectionPipelineOptions.ForDetectors(workers, Environment.ProcessorCount);
-        var pipeline = ModelArguments.Load(args, (model, text, labels, options) => DetectionPipeline.Load(model, text, labels, options,
+        var pipeline = Model.Load(args, (files, labels, options) => DetectionPipeline.Load(files.FrozenGraph, files.TextGraph, labels, options,
             plan with { OpenCvThreads = options.Threads ?? plan.OpenCvThreads }), console.Error);
         if (pipeline is null) return ExitCodes.ModelError;
 
@@ -71,7 +96,7 @@ internal static class DetectCommand
             if (detector.FallbackReason is { } reason) console.Error($"warning: {reason}");
             var images = inputs.Count(i => i.Kind == InputKind.Image);
             var videos = inputs.Count - images;
-            var threads = args.Value("--threads") is not null ? $", {pipeline.Options.OpenCvThreads} OpenCV thread(s)" : "";
+            var threads = args.GetValue(Model.Threads) is not null ? $", {pipeline.Options.OpenCvThreads} OpenCV thread(s)" : "";
             var parallel = workers > 1 ? $", {workers} workers" : "";
             console.Out($"Model: {detector.ModelName} ({detector.NumClasses} classes) on {detector.Device}{threads}{parallel}; " +
                         $"{images} image(s), {videos} video(s) -> {Path.GetFullPath(output)}");
@@ -215,12 +240,9 @@ internal static class DetectCommand
 
     private static (int Frames, int Objects, bool Stopped) DetectVideo(RunContext context, Job job)
     {
-        using var capture = new VideoCapture(job.Input.Path);
-        if (!capture.IsOpened())
-            throw new InvalidImageException($"OpenCV cannot open it as a video (it reads {string.Join(", ", Inputs.VideoExtensions)} through FFmpeg).");
-        var fps = capture.Fps;
-        if (!(fps is > 0 and < 1000)) fps = 25;
-        var announced = (long)capture.FrameCount;
+        using var video = VideoFrameSource.Open(job.Input.Path);
+        var fps = video.Fps;
+        var announced = video.AnnouncedFrameCount;
 
         using var overlayFile = context.WriteOverlay ? PendingFile.Begin(job.OverlayPath) : null;
         using var jsonFile = context.WriteJson ? PendingFile.Begin(job.JsonPath) : null;
@@ -238,7 +260,7 @@ internal static class DetectCommand
                 try
                 {
                     // The next frames are read and detected while this one is drawn and written; tracking needs them in order.
-                    context.Pipeline.Run(ReadFrames(capture), item =>
+                    context.Pipeline.Run(video.Frames(), item =>
                     {
                         if (item.Error is { } error) ExceptionDispatchInfo.Throw(error);
                         var image = item.Image!;
@@ -287,21 +309,6 @@ internal static class DetectCommand
         {
             writer?.Dispose();
             json?.Dispose();
-        }
-    }
-
-    /// <summary>The video's frames as 8-bit BGR, read as the pipeline asks for them; it owns and disposes each.</summary>
-    private static IEnumerable<Mat> ReadFrames(VideoCapture capture)
-    {
-        while (true)
-        {
-            var mat = new Mat();
-            if (!capture.Read(mat) || mat.Empty())
-            {
-                mat.Dispose();
-                yield break;
-            }
-            yield return ToBgrInPlace(mat);
         }
     }
 
@@ -354,14 +361,6 @@ internal static class DetectCommand
 
     private static bool IsInputError(Exception e) =>
         e is InvalidImageException or MaskRcnnException or IOException or OpenCVException or UnauthorizedAccessException;
-
-    private static Mat ToBgrInPlace(Mat frame)
-    {
-        if (frame.Type() == MatType.CV_8UC3) return frame;
-        var bgr = BgrImage.ToBgr8(frame);
-        frame.Dispose();
-        return bgr;
-    }
 
     private static string UniqueStem(string stem, HashSet<string> used)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using MaskRcnn.Coco;
 
@@ -9,14 +10,27 @@ namespace MaskRcnn.Overlay;
 /// </summary>
 internal static class EvalCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    private static readonly ModelOptions Model = new();
+    private static readonly Option<string?> Annotations = Options.Text("--annotations", "The COCO annotations file (instances.json).", "FILE");
+    private static readonly Option<string?> Images = Options.Text("--images", "The folder the annotations' file names are relative to: run the model over it.", "DIR");
+    private static readonly Option<string?> Results = Options.Text("--results", "A results file to evaluate instead of running the model.", "FILE");
+    private static readonly Option<string?> Output = Options.Text("--output", "Where to write the detections as a results file (with --images; default results.json).", "FILE");
+
+    /// <summary>The <c>eval</c> command.</summary>
+    public static Command Create(Func<TextWriter> stdout, Func<TextWriter> stderr, Func<CancellationToken> cancellation)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>(ModelArguments.Flags),
-            new HashSet<string>(ModelArguments.Valued.Concat(["--annotations", "--images", "--results", "--output"])));
-        if (args.Positional.Count > 0) throw new UsageException($"eval takes no positional arguments (got '{args.Positional[0]}').");
-        var annotations = args.Value("--annotations") ?? throw new UsageException("eval needs --annotations instances.json.");
-        var images = args.Value("--images");
-        var resultsIn = args.Value("--results");
+        var command = new Command("eval", "COCO bbox and segm evaluation of the model over a dataset (--images), or of a results file (--results).");
+        foreach (var option in new Option[] { Annotations, Images, Results, Output }) command.Add(option);
+        Model.AddTo(command);
+        command.SetAction(args => Run(args, stdout(), stderr(), cancellation()));
+        return command;
+    }
+
+    private static int Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        var annotations = args.GetValue(Annotations) ?? throw new UsageException("eval needs --annotations instances.json.");
+        var images = args.GetValue(Images);
+        var resultsIn = args.GetValue(Results);
         if ((images is null) == (resultsIn is null))
             throw new UsageException("eval needs either --images FOLDER (run the model) or --results results.json (evaluate a file), not both.");
 
@@ -75,11 +89,11 @@ internal static class EvalCommand
             stderr.WriteLine($"error: --images: the folder '{images}' does not exist.");
             return ExitCodes.BadArguments;
         }
-        var detector = ModelArguments.Load(args, (model, text, labels, options) => MaskRcnnDetector.Load(model, text, labels, options), stderr.WriteLine);
+        var detector = Model.Load(args, (files, labels, options) => MaskRcnnDetector.Load(files.FrozenGraph, files.TextGraph, labels, options), stderr.WriteLine);
         if (detector is null) return ExitCodes.ModelError;
         using (detector)
         {
-            var resultsPath = args.Value("--output") ?? "results.json";
+            var resultsPath = args.GetValue(Output) ?? "results.json";
             CocoDetectionRun run;
             try
             {

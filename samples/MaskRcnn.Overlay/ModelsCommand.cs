@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using MaskRcnn.Models;
@@ -18,24 +19,45 @@ internal static class ModelsCommand
 
     private const string Usage = "models needs a subcommand: list, download NAME or path NAME.";
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, bool stderrInteractive, CancellationToken cancellation)
+    private static readonly Option<string?> Cache = Options.Text("--cache", $"Model cache folder (default: {ModelCache.EnvironmentVariable} or the per-user cache).", "DIR");
+    private static readonly Option<bool> Force = Options.Flag("--force", "Download again even when the model is in the cache.");
+    private static readonly Option<bool> KeepArchive = Options.Flag("--keep-archive", "Keep the downloaded .tar.gz in the cache.");
+    private static readonly Option<bool> NoTextGraph = Options.Flag("--no-text-graph", "Do not download OpenCV's text graph.");
+
+    /// <summary>The <c>models</c> command and its <c>list</c>, <c>download</c> and <c>path</c> subcommands.</summary>
+    public static Command Create(Func<TextWriter> stdout, Func<TextWriter> stderr, Func<bool> stderrInteractive, Func<CancellationToken> cancellation)
     {
-        var sub = argv.Count > 0 ? argv[0] : throw new UsageException(Usage);
-        var rest = argv.Skip(1).ToList();
-        return sub switch
+        var command = new Command("models", "The model catalogue and the per-user model cache.");
+        command.SetAction(new Func<ParseResult, int>(_ => throw new UsageException(Usage)));
+
+        var list = new Command("list", "The model catalogue, its checksums and what is in the cache.") { Cache };
+        list.SetAction(args => List(args, stdout()));
+
+        var download = new Command("download", "Download a catalogue model into the cache (resumes an interrupted download).")
         {
-            "list" => List(Arguments.Parse(rest, new HashSet<string>(), new HashSet<string>(["--cache"])), stdout),
-            "download" => Download(Arguments.Parse(rest, new HashSet<string>(["--force", "--keep-archive", "--no-text-graph"]), new HashSet<string>(["--cache"])),
-                stdout, stderr, stderrInteractive, cancellation),
-            "path" => PathOf(Arguments.Parse(rest, new HashSet<string>(), new HashSet<string>(["--cache"])), stdout, stderr),
-            _ => throw new UsageException($"Unknown models subcommand '{sub}'. {Usage}"),
+            NameArgument("The model to download (see 'models list')."), Cache, Force, KeepArchive, NoTextGraph,
         };
+        download.SetAction(args => Download(args, stdout(), stderr(), stderrInteractive(), cancellation()));
+
+        var path = new Command("path", "Print a model's cache folder (exit 3 when it is not downloaded).") { NameArgument("The model."), Cache };
+        path.SetAction(args => PathOf(args, stdout(), stderr()));
+
+        command.Add(list);
+        command.Add(download);
+        command.Add(path);
+        return command;
     }
 
-    private static int List(Arguments args, TextWriter stdout)
+    private static Argument<string[]> NameArgument(string description)
     {
-        if (args.Positional.Count > 0) throw new UsageException($"models list takes no names (got '{args.Positional[0]}').");
-        var cache = new ModelCache(args.Value("--cache"));
+        var name = new Argument<string[]>("name") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+        name.CompletionSources.Add([.. ModelCatalog.All.Select(m => m.Name)]);
+        return name;
+    }
+
+    private static int List(ParseResult args, TextWriter stdout)
+    {
+        var cache = new ModelCache(args.GetValue(Cache));
         stdout.WriteLine($"Model cache: {cache.Root} ({Describe(cache.Source)})");
         stdout.WriteLine();
         var rows = new List<string[]> { Header };
@@ -74,12 +96,13 @@ internal static class ModelsCommand
         _ => $"the default; move it with --cache or {ModelCache.EnvironmentVariable}",
     };
 
-    private static CatalogModel FindModel(Arguments args, string command)
+    private static CatalogModel FindModel(ParseResult args, string command)
     {
-        if (args.Positional.Count != 1) throw new UsageException($"models {command} needs one model name, e.g. maskrcnn models {command} inception_v2 (see maskrcnn models list).");
+        var names = args.GetValue<string[]>("name") ?? [];
+        if (names.Length != 1) throw new UsageException($"models {command} needs one model name, e.g. maskrcnn models {command} inception_v2 (see maskrcnn models list).");
         try
         {
-            return ModelCatalog.Find(args.Positional[0]);
+            return ModelCatalog.Find(names[0]);
         }
         catch (ArgumentException e)
         {
@@ -87,18 +110,18 @@ internal static class ModelsCommand
         }
     }
 
-    private static int PathOf(Arguments args, TextWriter stdout, TextWriter stderr)
+    private static int PathOf(ParseResult args, TextWriter stdout, TextWriter stderr)
     {
         var model = FindModel(args, "path");
-        var paths = new ModelCache(args.Value("--cache")).PathsFor(model);
+        var paths = new ModelCache(args.GetValue(Cache)).PathsFor(model);
         stdout.WriteLine(paths.Directory);
         if (File.Exists(paths.FrozenGraph)) return ExitCodes.Success;
-        var cacheOption = args.Value("--cache") is { } c ? $" --cache {c}" : "";
+        var cacheOption = args.GetValue(Cache) is { } c ? $" --cache {c}" : "";
         stderr.WriteLine($"error: {model.Name} is not downloaded yet. Run: maskrcnn models download {model.Name}{cacheOption}");
         return ExitCodes.ModelError;
     }
 
-    private static int Download(Arguments args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellation)
+    private static int Download(ParseResult args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellation)
     {
         var model = FindModel(args, "download");
         Uri? mirror = null;
@@ -110,11 +133,11 @@ internal static class ModelsCommand
         var options = new ModelDownloadOptions
         {
             BaseAddress = mirror,
-            Overwrite = args.Flag("--force"),
-            KeepArchive = args.Flag("--keep-archive"),
-            IncludeTextGraph = !args.Flag("--no-text-graph"),
+            Overwrite = args.GetValue(Force),
+            KeepArchive = args.GetValue(KeepArchive),
+            IncludeTextGraph = !args.GetValue(NoTextGraph),
         };
-        var cache = new ModelCache(args.Value("--cache"));
+        var cache = new ModelCache(args.GetValue(Cache));
         var paths = cache.PathsFor(model);
         var reporter = new StderrReporter(stderr, interactive);
         stdout.WriteLine($"Downloading {model} into {paths.Directory}{(mirror is null ? "" : $" from the mirror {mirror}")}");
@@ -164,7 +187,7 @@ internal static class ModelsCommand
         });
         if (result.TextGraphVerification == VerificationStatus.Unverified)
             stdout.WriteLine("  text graph:   unverified (no checksum is published for it)");
-        stdout.WriteLine($"Use it with: maskrcnn detect --model {model.Name}{(args.Value("--cache") is { } c ? $" --cache {c}" : "")} IMAGES...");
+        stdout.WriteLine($"Use it with: maskrcnn detect --model {model.Name}{(args.GetValue(Cache) is { } c ? $" --cache {c}" : "")} IMAGES...");
         return ExitCodes.Success;
     }
 

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using MaskRcnn.Runtime;
 
 namespace MaskRcnn.Overlay;
@@ -5,58 +7,8 @@ namespace MaskRcnn.Overlay;
 /// <summary>The <c>maskrcnn</c> command-line tool.</summary>
 internal static class Program
 {
-    private const string Usage = """
+    private const string Description = """
         maskrcnn: Mask R-CNN instance segmentation over OpenCV's DNN module.
-
-        Commands:
-          detect <inputs...>              detect instances; write overlays (and --json results)
-                                          inputs: images, videos (.mp4 .avi .mkv .mov), folders, and patterns
-                                          such as 'photos/*.jpg' or 'shots/**/*.png' (quote them)
-              --output DIR          output folder (default maskrcnn-output); inputs are never overwritten
-              --json                also write <name>.json per image and <name>.jsonl (a line per frame) per video
-              --no-overlay          write no overlay images or videos
-              --recursive           search folders recursively
-              --video-codec C       overlay video: mjpg (.avi, default), mp4v (.mp4) or ffv1 (.mkv, lossless)
-              --workers N           images (or video frames) detected in parallel, one net each (default 1)
-              --progress P          auto (default: a redrawn line on a terminal, else plain lines), line, plain, none
-              --model M             a catalogue model name (see 'models list'; must be downloaded) or a .pb file
-                                    (default: the bundled synthetic demo model)
-              --cache DIR           model cache folder for catalogue names (default: MASKRCNN_MODEL_CACHE or per-user)
-              --text-graph FILE     OpenCV text graph (.pbtxt) for the model
-              --labels FILE         labels: one per line, or a TF label_map.pbtxt
-              --score X             minimum score, 0..1 (default 0.5)
-              --mask-threshold X    mask threshold, 0..1 (default 0.5)
-              --classes A,B         only these class ids or labels
-              --max-instances N     most instances per image (default 100)
-              --size WxH            fixed network input size (default 800x800)
-              --keep-aspect MIN:MAX keep-aspect input size (e.g. 800:1365)
-              --device D            cpu, opencl, opencl-fp16, cuda, cuda-fp16 (default cpu)
-              --fallback fail|cpu   when the device is unavailable (default fail)
-              --threads N           OpenCV worker threads (process-wide; default: OpenCV's choice)
-              --bgr                 feed BGR instead of RGB to the network
-          eval --annotations instances.json (--images DIR [--output results.json] | --results results.json)
-                                          COCO bbox and segm evaluation of the model (or of a results file);
-                                          takes the model options above
-          models list [--cache DIR]       the model catalogue, its checksums and what is in the cache
-          models download NAME [--cache DIR] [--force] [--keep-archive] [--no-text-graph]
-                                          download a catalogue model into the cache
-          models path NAME [--cache DIR]  print the model's cache folder (exit 3 when not downloaded)
-          info                            OpenCV version, backends, the bundled model
-          synthesize DIR [--classes N] [--mask-size S] [--realistic-cost] [--sample FILE.png]
-                                          write a synthetic Mask R-CNN model (and a sample image);
-                                          --realistic-cost gives it the forward cost of mask_rcnn_inception_v2
-          synthesize-coco DIR             write a COCO dataset of generated scenes for the demo model
-              --images N            number of images (default 100)
-              --image-size WxH      image size (default 800x800)
-              --input-size WxH      network input size the objects are laid out for (default 800x800;
-                                    evaluate with the same --size)
-              --objects MIN:MAX     objects per image (default 1:6)
-              --shapes LIST         rectangle,ellipse,polygon (default rectangle,ellipse)
-              --background B        dark or noisy (default dark)
-              --polygons X          share of rectangles annotated as polygons, 0..1 (default 0)
-              --crowds X            share of objects annotated as crowd regions, 0..1 (default 0)
-              --seed N              the same seed gives the same files (default 0)
-          help                            this text
 
         Environment: MASKRCNN_MODEL_CACHE moves the model cache; MASKRCNN_MODEL_BASE_URL makes 'models download'
         fetch from a mirror laid out like the original servers.
@@ -74,28 +26,30 @@ internal static class Program
             e.Cancel = true;
             cancellation.Cancel();
         };
+        var root = Build(cancellation);
+        // 'maskrcnn help [command]' is the same as '--help'.
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 || args.Length == 0)
+        {
+            Console.Error.WriteLine($"error: {(args.Length == 0 ? "a command is needed." : Describe(parsed))}");
+            Console.Error.WriteLine($"Run 'maskrcnn {CommandPath(parsed)}--help' for usage.");
+            return ExitCodes.BadArguments;
+        }
         try
         {
-            OpenCvRuntime.EnsureLoaded();
-            // The tool detects image after image: keep freed native memory for the next one instead of faulting it in again.
-            NativeAllocator.RetainFreedMemory();
-            return args.FirstOrDefault() switch
+            if (parsed.Action is not HelpAction)
             {
-                "detect" => DetectCommand.Run(args[1..], new ToolConsole(Console.Out, Console.Error, Console.IsOutputRedirected ? ProgressMode.Plain : ProgressMode.Line), cancellation.Token),
-                "models" => ModelsCommand.Run(args[1..], Console.Out, Console.Error, !Console.IsErrorRedirected, cancellation.Token),
-                "info" => InfoCommand.Run(Console.Out),
-                "synthesize" => SynthesizeCommand.Run(args[1..], Console.Out),
-                "eval" => EvalCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
-                "synthesize-coco" => SynthesizeCocoCommand.Run(args[1..], Console.Out, Console.Error, cancellation.Token),
-                "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Success),
-                null => PrintUsage(Console.Error, ExitCodes.BadArguments),
-                var other => throw new UsageException($"Unknown command '{other}'."),
-            };
+                OpenCvRuntime.EnsureLoaded();
+                // The tool detects image after image: keep freed native memory for the next one instead of faulting it in again.
+                NativeAllocator.RetainFreedMemory();
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("Run 'maskrcnn help' for usage.");
+            Console.Error.WriteLine($"Run 'maskrcnn {CommandPath(parsed)}--help' for usage.");
             return ExitCodes.BadArguments;
         }
         catch (NativeRuntimeException e)
@@ -111,9 +65,47 @@ internal static class Program
         }
     }
 
-    private static int PrintUsage(TextWriter writer, int code)
+    /// <summary>The command tree: every option's parsing, help and completion come from these definitions.</summary>
+    internal static RootCommand Build(CancellationTokenSource cancellation)
     {
-        writer.WriteLine(Usage);
-        return code;
+        var console = () => new ToolConsole(Console.Out, Console.Error, Console.IsOutputRedirected ? ProgressMode.Plain : ProgressMode.Line);
+        var token = () => cancellation.Token;
+        var stdout = () => Console.Out;
+        var stderr = () => Console.Error;
+        return new RootCommand(Description)
+        {
+            DetectCommand.Create(console, token),
+            EvalCommand.Create(stdout, stderr, token),
+            ModelsCommand.Create(stdout, stderr, () => !Console.IsErrorRedirected, token),
+            InfoCommand.Create(stdout),
+            SynthesizeCommand.Create(stdout),
+            SynthesizeCocoCommand.Create(stdout, stderr, token),
+        };
+    }
+
+    /// <summary>The first parse error in the tool's words: an unknown option, command or argument says what it is.</summary>
+    private static string Describe(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        if (parsed.UnmatchedTokens is [var token, ..])
+        {
+            if (token.StartsWith('-')) return $"Unknown option {token}. Run 'maskrcnn {CommandPath(parsed)}--help' for the options.";
+            return command switch
+            {
+                RootCommand => $"Unknown command '{token}'.",
+                { Name: "eval" } => $"eval takes no positional arguments (got '{token}').",
+                { Name: "models" } => $"Unknown models subcommand '{token}'. models needs a subcommand: list, download NAME or path NAME.",
+                _ => $"{command.Name} does not take '{token}'.",
+            };
+        }
+        return parsed.Errors[0].Message;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Command is not RootCommand; result = (System.CommandLine.Parsing.CommandResult)result.Parent!)
+            names.Insert(0, result.Command.Name);
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MaskRcnn.Synthetic;
 using OpenCvSharp;
 
@@ -9,36 +10,59 @@ namespace MaskRcnn.Overlay;
 /// </summary>
 internal static class SynthesizeCocoCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    private static readonly Dictionary<string, SceneBackground> Backgrounds = new(StringComparer.Ordinal)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>(),
-            new HashSet<string>(["--images", "--image-size", "--input-size", "--objects", "--shapes", "--background", "--polygons", "--crowds", "--seed"]));
-        if (args.Positional.Count != 1) throw new UsageException("synthesize-coco needs one output folder, e.g. maskrcnn synthesize-coco coco-demo");
-        var imageSize = Size(args, "--image-size");
-        var inputSize = Size(args, "--input-size");
-        var (minObjects, maxObjects) = args.Value("--objects") is { } objects ? ModelArguments.ParsePair(objects, ':', "--objects", "MIN:MAX, e.g. 1:6") : (1, 6);
+        ["dark"] = SceneBackground.Dark,
+        ["noisy"] = SceneBackground.Noisy,
+    };
+
+    private static readonly Argument<string[]> Folder = new("folder") { Description = "The dataset folder to write.", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Option<int?> Images = Options.Integer("--images", "Number of images (default 100).", 0, 1_000_000);
+    private static readonly Option<(int A, int B)?> ImageSize = Options.Pair("--image-size", "Image size (default 800x800).", 'x', "WxH, e.g. 800x800");
+    private static readonly Option<(int A, int B)?> InputSize = Options.Pair("--input-size",
+        "Network input size the objects are laid out for (default 800x800; evaluate with the same --size).", 'x', "WxH, e.g. 800x800");
+    private static readonly Option<(int A, int B)?> Objects = Options.Pair("--objects", "Objects per image (default 1:6).", ':', "MIN:MAX, e.g. 1:6");
+    private static readonly Option<string?> ShapesOption = Options.Text("--shapes", "Shapes to draw: rectangle, ellipse, polygon, separated by commas (default rectangle,ellipse).", "LIST");
+    private static readonly Option<SceneBackground> Background = Options.Choice("--background", "dark or noisy (default dark).", Backgrounds, "'dark' or 'noisy'");
+    private static readonly Option<double?> Polygons = Options.Number("--polygons", "Share of rectangles annotated as polygons, 0..1 (default 0).", 0, 1);
+    private static readonly Option<double?> Crowds = Options.Number("--crowds", "Share of objects annotated as crowd regions, 0..1 (default 0).", 0, 1);
+    private static readonly Option<int?> Seed = Options.Integer("--seed", "The same seed gives the same files (default 0).", int.MinValue, int.MaxValue);
+
+    /// <summary>The <c>synthesize-coco</c> command.</summary>
+    public static Command Create(Func<TextWriter> stdout, Func<TextWriter> stderr, Func<CancellationToken> cancellation)
+    {
+        var command = new Command("synthesize-coco", "Write a COCO dataset of generated scenes for the demo model.")
+        {
+            Folder, Images, ImageSize, InputSize, Objects, ShapesOption, Background, Polygons, Crowds, Seed,
+        };
+        command.SetAction(args => Run(args, stdout(), stderr(), cancellation()));
+        return command;
+    }
+
+    private static int Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        var folder = args.GetValue(Folder) ?? [];
+        if (folder.Length != 1) throw new UsageException("synthesize-coco needs one output folder, e.g. maskrcnn synthesize-coco coco-demo");
+        var imageSize = Size(args.GetValue(ImageSize), "--image-size");
+        var inputSize = Size(args.GetValue(InputSize), "--input-size");
+        var (minObjects, maxObjects) = args.GetValue(Objects) ?? (1, 6);
         SyntheticCocoDatasetOptions options;
         try
         {
             options = new SyntheticCocoDatasetOptions
             {
-                ImageCount = args.Integer("--images", 100, 0, 1_000_000),
+                ImageCount = args.GetValue(Images) ?? 100,
                 Scenes = new SceneGeneratorOptions
                 {
                     ImageSize = imageSize,
                     InputSize = inputSize,
-                    Shapes = Shapes(args.Value("--shapes") ?? "rectangle,ellipse"),
-                    Background = (args.Value("--background") ?? "dark") switch
-                    {
-                        "dark" => SceneBackground.Dark,
-                        "noisy" => SceneBackground.Noisy,
-                        var b => throw new UsageException($"--background must be 'dark' or 'noisy', not '{b}'."),
-                    },
+                    Shapes = Shapes(args.GetValue(ShapesOption) ?? "rectangle,ellipse"),
+                    Background = args.GetValue(Background),
                 },
                 MinObjects = minObjects,
                 MaxObjects = maxObjects,
-                PolygonFraction = args.Number("--polygons", 0, 0, 1),
-                CrowdFraction = args.Number("--crowds", 0, 0, 1),
+                PolygonFraction = args.GetValue(Polygons) ?? 0,
+                CrowdFraction = args.GetValue(Crowds) ?? 0,
             }.Validate();
         }
         catch (ArgumentException e)
@@ -48,7 +72,7 @@ internal static class SynthesizeCocoCommand
         SyntheticCocoDatasetFiles files;
         try
         {
-            files = SyntheticCocoDataset.Write(args.Positional[0], options, args.Integer("--seed", 0, int.MinValue, int.MaxValue), null, cancellation);
+            files = SyntheticCocoDataset.Write(folder[0], options, args.GetValue(Seed) ?? 0, null, cancellation);
         }
         catch (ArgumentException e)
         {
@@ -75,11 +99,10 @@ internal static class SynthesizeCocoCommand
         return ExitCodes.Success;
     }
 
-    private static Size Size(Arguments args, string name)
+    private static Size Size((int W, int H)? value, string name)
     {
-        if (args.Value(name) is not { } text) return new Size(800, 800);
-        var (w, h) = ModelArguments.ParsePair(text, 'x', name, "WxH, e.g. 800x800");
-        if (w is < 32 or > 8192 || h is < 32 or > 8192) throw new UsageException($"{name} must be 32..8192 pixels a side, not '{text}'.");
+        if (value is not var (w, h)) return new Size(800, 800);
+        if (w is < 32 or > 8192 || h is < 32 or > 8192) throw new UsageException($"{name} must be 32..8192 pixels a side, not '{w}x{h}'.");
         return new Size(w, h);
     }
 

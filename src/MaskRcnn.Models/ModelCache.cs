@@ -58,6 +58,22 @@ public sealed class ModelCache
             Path.Combine(dir, zoo + ".tar.gz"));
     }
 
+    /// <summary>
+    /// The files a model argument names: an existing file is itself (a frozen graph); a catalogue name
+    /// (<see cref="ModelCatalog.TryFind"/>) is that model's cached frozen graph, with its cached text graph and labels
+    /// when present; anything else is taken as a path (loading it then says whether it exists).
+    /// </summary>
+    /// <exception cref="ModelNotCachedException">A catalogue model is named but not downloaded.</exception>
+    public ModelFiles Resolve(string modelNameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(modelNameOrPath);
+        if (File.Exists(modelNameOrPath) || !ModelCatalog.TryFind(modelNameOrPath, out var model))
+            return new ModelFiles(modelNameOrPath, null, null, null);
+        var paths = PathsFor(model);
+        if (!File.Exists(paths.FrozenGraph)) throw new ModelNotCachedException(model, paths);
+        return new ModelFiles(paths.FrozenGraph, File.Exists(paths.TextGraph) ? paths.TextGraph : null, File.Exists(paths.Labels) ? paths.Labels : null, model);
+    }
+
     /// <summary>The cache folder.</summary>
     public override string ToString() => Root;
 
