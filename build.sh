@@ -3,6 +3,8 @@
 #   ./build.sh demo [tool arguments]  run the overlay tool on the bundled demo model and sample image
 #   ./build.sh test [dotnet test arguments]  run the whole test suite (except the soak test) and print its summary
 #   ./build.sh soak                          run only the soak test (10,000 detections, a few minutes) and print its figures
+#   ./build.sh pack [dotnet pack arguments]  pack MaskRcnn, MaskRcnn.Coco, MaskRcnn.Models, MaskRcnn.Synthetic and the tool
+#                                            into artifacts/packages (version 0.1.<git height>[-dev.<hash of changes>])
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -70,9 +72,17 @@ run_soak() {
   dotnet test tests/MaskRcnn.Tests -c Release --filter "Category=Soak" --logger "console;verbosity=detailed" "$@"
 }
 
+run_pack() {
+  rm -rf artifacts/packages
+  dotnet pack MaskRcnn.sln -c Release -o artifacts/packages "$@"
+  echo "packages:"
+  ls -1 artifacts/packages
+}
+
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
   test) shift; run_tests "$@" ;;
   soak) shift; run_soak "$@" ;;
-  *) echo "usage: ./build.sh demo|test|soak [arguments]" >&2; exit 2 ;;
+  pack) shift; run_pack "$@" ;;
+  *) echo "usage: ./build.sh demo|test|soak|pack [arguments]" >&2; exit 2 ;;
 esac
