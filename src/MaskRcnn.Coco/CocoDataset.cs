@@ -191,64 +191,10 @@ public sealed class CocoDataset
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var writer = new Utf8JsonWriter(stream, CocoJson.WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteStartArray("images");
-        foreach (var image in Images)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", image.Id);
-            writer.WriteNumber("width", image.Width);
-            writer.WriteNumber("height", image.Height);
-            writer.WriteString("file_name", image.FileName);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("annotations");
-        foreach (var annotation in Annotations)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", annotation.Id);
-            writer.WriteNumber("image_id", annotation.ImageId);
-            writer.WriteNumber("category_id", annotation.CategoryId);
-            if (annotation.Segmentation is not null)
-            {
-                CocoJson.WriteSegmentation(writer, annotation.Segmentation);
-            }
-
-            writer.WriteNumber("area", annotation.Area);
-            if (annotation.Bbox is { } box)
-            {
-                CocoJson.WriteBox(writer, box);
-            }
-
-            writer.WriteNumber("iscrowd", annotation.IsCrowd ? 1 : 0);
-            writer.WriteEndObject();
-            if (writer.BytesPending > 1 << 16)
-            {
-                writer.Flush();
-            }
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("categories");
-        foreach (var category in Categories)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", category.Id);
-            writer.WriteString("name", category.Name);
-            if (category.Supercategory is not null)
-            {
-                writer.WriteString("supercategory", category.Supercategory);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
+        using var writer = new CocoDatasetWriter(stream, leaveOpen: true);
+        foreach (var image in Images) writer.WriteImage(image);
+        foreach (var annotation in Annotations) writer.WriteAnnotation(annotation);
+        foreach (var category in Categories) writer.WriteCategory(category);
     }
 
     private static void ReadArray(JsonStreamReader reader, string name, Action<JsonElement, int> handle)

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using MaskRcnn.Coco;
+using MaskRcnn.IO;
 
 namespace MaskRcnn.Synthetic;
 
@@ -37,12 +36,6 @@ public static class SyntheticCocoDataset
     /// <summary>Scenes tried per image before giving up when the objects do not fit.</summary>
     private const int MaxSceneAttempts = 100;
 
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Compressed RLE strings contain '<', '>', '\' and '`'; keep them readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>The file name of image <paramref name="imageId"/> (1-based): <c>000001.png</c>, ...</summary>
     public static string ImageFileName(long imageId) => string.Create(CultureInfo.InvariantCulture, $"{imageId:D6}.png");
 
@@ -74,34 +67,14 @@ public static class SyntheticCocoDataset
         var imagesFolder = Path.Combine(folder, ImagesFolderName);
         Directory.CreateDirectory(imagesFolder);
         var annotationsPath = Path.Combine(folder, AnnotationsFileName);
-        var partialPath = annotationsPath + ".partial";
         var choiceRandom = new Random(MixSeed(seed, 0, 0));
         int annotations = 0, polygons = 0, crowds = 0;
-        try
+        using (var pending = PendingFile.Begin(annotationsPath))
         {
-            using (var stream = new FileStream(partialPath, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var json = new Utf8JsonWriter(stream, WriterOptions))
+            using (var writer = new CocoDatasetWriter(new FileStream(pending.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None),
+                       string.Create(CultureInfo.InvariantCulture, $"MaskRcnn.Synthetic scenes: {options.ImageCount} images of {size.Width}x{size.Height}, seed {seed}")))
             {
-                json.WriteStartObject();
-                json.WriteStartObject("info");
-                json.WriteString("description", string.Create(CultureInfo.InvariantCulture,
-                    $"MaskRcnn.Synthetic scenes: {options.ImageCount} images of {size.Width}x{size.Height}, seed {seed}"));
-                json.WriteString("version", "1.0");
-                json.WriteEndObject();
-
-                json.WriteStartArray("images");
-                for (var id = 1; id <= options.ImageCount; id++)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", id);
-                    json.WriteNumber("width", size.Width);
-                    json.WriteNumber("height", size.Height);
-                    json.WriteString("file_name", ImageFileName(id));
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-
-                json.WriteStartArray("annotations");
+                for (var id = 1; id <= options.ImageCount; id++) writer.WriteImage(new CocoImage(id, size.Width, size.Height, ImageFileName(id)));
                 for (var imageId = 1; imageId <= options.ImageCount; imageId++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -113,35 +86,17 @@ public static class SyntheticCocoDataset
                         var crowd = choiceRandom.NextDouble() < options.CrowdFraction;
                         var polygon = choiceRandom.NextDouble() < options.PolygonFraction;
                         if (truth.Area == 0) continue;
-                        var written = WriteAnnotation(json, ++annotations, imageId, truth, scene, crowd,
-                            polygon && !crowd && truth.Shape == SceneShape.Rectangle);
-                        if (written == SegmentationForm.Polygon) polygons++;
+                        var annotation = Annotation(++annotations, imageId, truth, scene, crowd, polygon && !crowd && truth.Shape == SceneShape.Rectangle);
+                        writer.WriteAnnotation(annotation);
+                        if (annotation.Segmentation!.Kind == CocoSegmentationKind.Polygons) polygons++;
                         if (crowd) crowds++;
                     }
-                    if (json.BytesPending > 1 << 16) json.Flush();
                     progress?.Report(imageId);
                 }
-                json.WriteEndArray();
-
-                json.WriteStartArray("categories");
                 for (var classId = 0; classId < labels.Count; classId++)
-                {
-                    if (!HasCategory(labels[classId])) continue;
-                    json.WriteStartObject();
-                    json.WriteNumber("id", classId + 1);
-                    json.WriteString("name", labels[classId]);
-                    json.WriteString("supercategory", "shape");
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
+                    if (HasCategory(labels[classId])) writer.WriteCategory(new CocoCategory(classId + 1, labels[classId], "shape"));
             }
-            File.Move(partialPath, annotationsPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(partialPath);
-            throw;
+            pending.Commit();
         }
         return new SyntheticCocoDatasetFiles(folder, annotationsPath, imagesFolder, options.ImageCount, annotations, polygons, crowds);
     }
@@ -187,70 +142,19 @@ public static class SyntheticCocoDataset
     /// <summary>Whether a label gets a category: not empty and not COCO's <c>N/A</c> placeholder.</summary>
     internal static bool HasCategory(string? label) => !string.IsNullOrWhiteSpace(label) && label != NoCategoryName;
 
-    private enum SegmentationForm
-    {
-        Rle,
-        UncompressedRle,
-        Polygon,
-    }
-
-    private static SegmentationForm WriteAnnotation(Utf8JsonWriter json, int id, int imageId, GroundTruthObject truth, Scene scene, bool crowd, bool polygon)
+    /// <summary>One object's annotation: its exact mask as a compressed RLE (uncompressed for a crowd region, as COCO
+    /// stores those), or as a polygon when asked for and the rectangle's polygon gives exactly the same pixels.</summary>
+    private static CocoAnnotation Annotation(int id, int imageId, GroundTruthObject truth, Scene scene, bool crowd, bool polygon)
     {
         var rle = CocoRle.Encode(truth.Mask, scene.Height, scene.Width);
         var box = truth.Box;
-        double[]? corners = null;
+        var segmentation = CocoSegmentation.FromRle(rle, compressed: !crowd);
         if (polygon)
         {
-            corners = [box.X, box.Y, box.X + box.Width, box.Y, box.X + box.Width, box.Y + box.Height, box.X, box.Y + box.Height];
-            if (!CocoRle.FromPolygon(corners, scene.Height, scene.Width).Equals(rle)) corners = null;
+            double[] corners = [box.X, box.Y, box.X + box.Width, box.Y, box.X + box.Width, box.Y + box.Height, box.X, box.Y + box.Height];
+            if (CocoRle.FromPolygon(corners, scene.Height, scene.Width).Equals(rle)) segmentation = CocoSegmentation.FromPolygons([corners]);
         }
-
-        json.WriteStartObject();
-        json.WriteNumber("id", id);
-        json.WriteNumber("image_id", imageId);
-        json.WriteNumber("category_id", truth.ClassId + 1);
-        json.WritePropertyName("segmentation");
-        SegmentationForm form;
-        if (corners is not null)
-        {
-            json.WriteStartArray();
-            json.WriteStartArray();
-            foreach (var v in corners) json.WriteNumberValue(v);
-            json.WriteEndArray();
-            json.WriteEndArray();
-            form = SegmentationForm.Polygon;
-        }
-        else
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("size");
-            json.WriteNumberValue(scene.Height);
-            json.WriteNumberValue(scene.Width);
-            json.WriteEndArray();
-            if (crowd)
-            {
-                json.WriteStartArray("counts");
-                foreach (var run in rle.Counts) json.WriteNumberValue(run);
-                json.WriteEndArray();
-                form = SegmentationForm.UncompressedRle;
-            }
-            else
-            {
-                json.WriteString("counts", rle.ToCompressedString());
-                form = SegmentationForm.Rle;
-            }
-            json.WriteEndObject();
-        }
-        json.WriteNumber("area", truth.Area);
-        json.WriteStartArray("bbox");
-        json.WriteNumberValue(box.X);
-        json.WriteNumberValue(box.Y);
-        json.WriteNumberValue(box.Width);
-        json.WriteNumberValue(box.Height);
-        json.WriteEndArray();
-        json.WriteNumber("iscrowd", crowd ? 1 : 0);
-        json.WriteEndObject();
-        return form;
+        return new CocoAnnotation(id, imageId, truth.ClassId + 1, segmentation, truth.Area, new CocoBox(box.X, box.Y, box.Width, box.Height), crowd);
     }
 }
 

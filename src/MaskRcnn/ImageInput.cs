@@ -100,6 +100,20 @@ public sealed class ImageInput
     /// <summary>The same image under the name it has at <paramref name="index"/> of a batch.</summary>
     internal ImageInput At(int index) => _named ? this : new ImageInput(NameAt(index), _path, _bytes, _stream, _mat);
 
+    /// <summary>Decodes the image, passes it to <paramref name="use"/> and disposes it afterwards if it was decoded here.</summary>
+    internal T Use<T>(long maxPixels, Func<Mat, T> use)
+    {
+        var mat = Open(maxPixels, out var owned);
+        try
+        {
+            return use(mat);
+        }
+        finally
+        {
+            if (owned) mat.Dispose();
+        }
+    }
+
     /// <summary>The decoded image: the borrowed Mat itself (<paramref name="owned"/> false) or a new one the caller disposes.</summary>
     /// <exception cref="InvalidImageException">The image is missing, unreadable, undecodable or too large; the message names it.</exception>
     internal Mat Open(long maxPixels, out bool owned)

@@ -170,16 +170,8 @@ public sealed class MaskRcnnDetector : IMaskRcnnDetector
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        options = options?.Validate() ?? Options.DefaultDetectOptions;
-        var mat = image.Open(Options.MaxImagePixels, out var owned);
-        try
-        {
-            return DetectDecoded(mat, image.Name, options);
-        }
-        finally
-        {
-            if (owned) mat.Dispose();
-        }
+        var resolved = options?.Validate() ?? Options.DefaultDetectOptions;
+        return image.Use(Options.MaxImagePixels, mat => DetectDecoded(mat, image.Name, resolved));
     }
 
     /// <inheritdoc />

@@ -65,16 +65,8 @@ public sealed class MaskRcnnDetectorPool : IMaskRcnnDetector
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        options = options?.Validate() ?? Options.DefaultDetectOptions;
-        var mat = image.Open(Options.MaxImagePixels, out var owned);
-        try
-        {
-            return WithDetector(d => d.DetectDecoded(mat, image.Name, options), cancellationToken);
-        }
-        finally
-        {
-            if (owned) mat.Dispose();
-        }
+        var resolved = options?.Validate() ?? Options.DefaultDetectOptions;
+        return image.Use(Options.MaxImagePixels, mat => WithDetector(d => d.DetectDecoded(mat, image.Name, resolved), cancellationToken));
     }
 
     /// <inheritdoc />

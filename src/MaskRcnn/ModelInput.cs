@@ -26,26 +26,16 @@ public sealed class ModelInput
     public string Name { get; }
 
     /// <summary>A model file on disk, read when the model is loaded.</summary>
-    public static ModelInput FromFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return new ModelInput(path, path, default, null);
-    }
+    public static ModelInput FromFile(string path) => new(path ?? throw new ArgumentNullException(nameof(path)), path, default, null);
 
     /// <summary>A model in memory (e.g. an embedded resource), named for messages.</summary>
-    public static ModelInput FromBytes(ReadOnlyMemory<byte> bytes, string name = "model bytes")
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return new ModelInput(name, null, bytes, null);
-    }
+    public static ModelInput FromBytes(ReadOnlyMemory<byte> bytes, string name = "model bytes") => new(Named(name), null, bytes, null);
 
     /// <summary>A model read from a stream to its end when the model is loaded (the stream is not closed), named for messages.</summary>
-    public static ModelInput FromStream(Stream stream, string name = "model stream")
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return new ModelInput(name, null, default, stream);
-    }
+    public static ModelInput FromStream(Stream stream, string name = "model stream") =>
+        new(Named(name), null, default, stream ?? throw new ArgumentNullException(nameof(stream)));
+
+    private static string Named(string name) => string.IsNullOrEmpty(name) ? throw new ArgumentException("A model needs a name for messages.", nameof(name)) : name;
 
     /// <summary>A model file on disk; null stays null.</summary>
     [return: NotNullIfNotNull(nameof(path))]
