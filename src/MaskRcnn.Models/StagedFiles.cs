@@ -1,42 +1,49 @@
+using MaskRcnn.IO;
+
 namespace MaskRcnn.Models;
 
 /// <summary>
-/// Files written next to their final place under temporary names and renamed into place together at the end, so a
-/// failed run leaves no partial final file. Temporary files not committed are deleted on dispose.
+/// Files written beside their final place as <see cref="PendingFile"/>s and moved into place together at the end, so a
+/// failed run leaves no partial final file. Files not committed are deleted on dispose.
 /// </summary>
 internal sealed class StagedFiles : IDisposable
 {
-    private readonly List<string> _temporary = [];
-    private readonly List<(string Temporary, string Final)> _ready = [];
+    private readonly Dictionary<string, PendingFile> _pending = new(StringComparer.Ordinal);
+    private readonly List<PendingFile> _ready = [];
 
     /// <summary>A new temporary name in the folder of <paramref name="finalPath"/>.</summary>
     public string NewTemporary(string finalPath)
     {
-        var path = $"{finalPath}.{Guid.NewGuid():N}.tmp";
-        _temporary.Add(path);
-        return path;
+        var pending = PendingFile.Begin(finalPath);
+        _pending[pending.TemporaryPath] = pending;
+        return pending.TemporaryPath;
     }
 
-    /// <summary>Marks a complete temporary file to be renamed to its final path on <see cref="Commit"/>.</summary>
-    public void Ready(string temporary, string finalPath) => _ready.Add((temporary, finalPath));
+    /// <summary>Marks a complete temporary file to be moved to its final path on <see cref="Commit"/>.</summary>
+    public void Ready(string temporary, string finalPath)
+    {
+        var pending = _pending[temporary];
+        if (pending.Path != finalPath) throw new ArgumentException($"{temporary} was begun for {pending.Path}, not {finalPath}.", nameof(finalPath));
+        _ready.Add(pending);
+    }
 
     /// <summary>Deletes a temporary file now.</summary>
     public static void Discard(string temporary) => TryDelete(temporary);
 
-    /// <summary>Renames every ready file into place.</summary>
+    /// <summary>Moves every ready file into place.</summary>
     public void Commit()
     {
-        foreach (var (temporary, final) in _ready)
+        foreach (var pending in _ready)
         {
             try
             {
-                File.Move(temporary, final, overwrite: true);
+                pending.Commit();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ModelDownloadException($"{final}: cannot move the finished file into place ({e.Message}). Check the cache folder's permissions and free space.", e)
+                throw new ModelDownloadException($"{pending.Path}: cannot move the finished file into place ({e.Message}). Check the cache folder's permissions and free space.", e)
                 {
-                    FilePath = final,
+                    FilePath = pending.Path,
                 };
             }
         }
@@ -45,8 +52,8 @@ internal sealed class StagedFiles : IDisposable
 
     public void Dispose()
     {
-        foreach (var path in _temporary) TryDelete(path);
-        _temporary.Clear();
+        foreach (var pending in _pending.Values) pending.Dispose();
+        _pending.Clear();
     }
 
     internal static void TryDelete(string path)
