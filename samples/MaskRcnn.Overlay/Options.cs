@@ -37,6 +37,7 @@ internal static class Options
     {
         var option = Typed(name, description, string.Join('|', choices.Keys), text =>
             choices.TryGetValue(text.ToLowerInvariant(), out var v) ? v : Error<T>($"{name} must be {rule}, not '{text}'."));
+        option.CompletionSources.Clear();
         option.CompletionSources.Add([.. choices.Keys]);
         return option;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.CommandLine.Help;
 using MaskRcnn.Runtime;
 
@@ -38,7 +39,8 @@ internal static class Program
         }
         try
         {
-            if (parsed.Action is not HelpAction)
+            // Help and completion need no OpenCV.
+            if (parsed.Action is not HelpAction && parsed.Action?.GetType().Namespace != typeof(SuggestDirective).Namespace)
             {
                 OpenCvRuntime.EnsureLoaded();
                 // The tool detects image after image: keep freed native memory for the next one instead of faulting it in again.

@@ -41,4 +41,17 @@ public sealed class HelpToolTests : IDisposable
         Assert.Subset(detect, shared.ToHashSet());
         Assert.Subset(eval, shared.ToHashSet());
     }
+
+    [Theory]
+    [InlineData("detect --device c", "cpu", "cuda", "cuda-fp16")]
+    [InlineData("detect --progress ", "auto", "line", "plain", "none")]
+    [InlineData("models download inc", "inception_v2", "inception_resnet_v2_atrous")]
+    [InlineData("synth", "synthesize", "synthesize-coco")]
+    public void Completion_offers_commands_options_values_and_model_names(string line, params string[] expected)
+    {
+        var run = ProcessRunner.Tool(_folder, [$"[suggest:{line.Length}]", line]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Subset(run.StdoutLines.ToHashSet(), expected.ToHashSet());
+        Assert.All(run.StdoutLines, l => Assert.Equal(l.ToLowerInvariant(), l));
+    }
 }
