@@ -59,4 +59,33 @@ public sealed class PoolTests(SyntheticModels models)
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => pool.DetectBatch(ImageInput.FromFiles(Enumerable.Repeat(path, 50)), null, cts.Token));
     }
+
+    [Fact]
+    public void The_pool_takes_every_input_and_option_the_detector_takes()
+    {
+        var path = models.TempFile("pool-inputs.png");
+        Scene(3).Save(path);
+        using var image = Cv2.ImRead(path);
+        using var single = models.Load();
+        using var pool = MaskRcnnDetectorPool.Load(2, ModelInput.FromBytes(File.ReadAllBytes(models.ThreeFiles.Weights), "weights in memory"),
+            models.ThreeFiles.TextGraph, LabelMap.Load(models.ThreeFiles.Labels));
+        Assert.Equal("weights in memory", pool.ModelName);
+        var native = DetectOptions.Default with { InputMode = InputSizeMode.Native, ScoreThreshold = 0.2f };
+        foreach (var detector in new IMaskRcnnDetector[] { single, pool })
+        {
+            var reference = MaskRcnnDetectorTests.Describe(single.Detect(image, native));
+            Assert.NotEmpty(reference);
+            Assert.Equal(reference, MaskRcnnDetectorTests.Describe(detector.Detect(path, native)));
+            Assert.Equal(reference, MaskRcnnDetectorTests.Describe(detector.Detect(File.ReadAllBytes(path), native)));
+            using (var stream = File.OpenRead(path))
+                Assert.Equal(reference, MaskRcnnDetectorTests.Describe(detector.Detect(ImageInput.FromStream(stream, "upload"), native)));
+            Assert.Equal(reference, MaskRcnnDetectorTests.Describe(detector.Detect(image, native)));
+            var batch = detector.DetectBatch([path, image, models.TempFile("pool-missing.png")], native);
+            Assert.Equal([path, "image #1", models.TempFile("pool-missing.png")], batch.Select(o => o.Source));
+            Assert.Equal(reference, MaskRcnnDetectorTests.Describe(batch[1].Result!));
+            Assert.IsType<ImageNotFoundException>(batch[2].Error);
+            var bad = Assert.Throws<InvalidImageException>(() => detector.Detect(ImageInput.FromBytes([1, 2, 3], "three bytes"), native));
+            Assert.StartsWith("three bytes: ", bad.Message, StringComparison.Ordinal);
+        }
+    }
 }
